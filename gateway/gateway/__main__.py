@@ -1,0 +1,22 @@
+"""`python -m gateway`: serve the gateway with uvicorn (uvloop + httptools; never eventlet)."""
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from .app import create_app
+from .settings import load_settings
+
+
+def main() -> None:
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                loop="uvloop", http="httptools", lifespan="on", access_log=False,
+                log_level=settings.log_level, proxy_headers=True)
+
+
+if __name__ == "__main__":
+    main()

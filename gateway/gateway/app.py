@@ -1,0 +1,119 @@
+"""The app factory: `create_app(settings, identity_client=..., redis=..., audit_publisher=...)`.
+
+Anything not injected is built from settings. The app owns what it is given: the lifespan
+starts and closes it.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from redis.asyncio import Redis
+
+from . import problems
+from .audit import AuditPublisher
+from .auth import Authenticator
+from .freeze import Freezer, resolve_internal_token
+from .gate import RequestGate
+from .identity_client import IdentityClient
+from .idempotency import IdempotencyStore
+from .keys import JwksCache
+from .metrics import GatewayMetrics
+from .middleware import GatewayMiddleware
+from .rate_limits import LoginLimiter
+from .redis_keys import RedisKeys
+from .routes import audit_events, auth, ops, org_units, users
+from .runtime import GatewayRuntime
+from .settings import GatewaySettings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """EduCRM public API. Errors are RFC 9457 `application/problem+json` documents
+with `type` = `https://educrm.dev/problems/<reason>`, `detail` (English), `detail_zh`
+(简体中文) and `correlation_id`. Lists use cursor pagination (`limit`, `cursor` →
+`{items, next_cursor}`). Writes accept an `Idempotency-Key` header."""
+
+
+def build_runtime(settings: GatewaySettings, *, identity_client: IdentityClient | None = None,
+                  redis: Redis | None = None,
+                  audit_publisher: AuditPublisher | None = None) -> GatewayRuntime:
+    metrics = GatewayMetrics()
+    identity = identity_client or IdentityClient(settings.identity_target,
+                                                 timeout=settings.grpc_timeout)
+    redis = redis or Redis.from_url(settings.redis_url, socket_connect_timeout=1.0,
+                                    socket_timeout=2.0, max_connections=256)
+    publisher = audit_publisher or AuditPublisher(
+        settings.amqp_uri, exchange=settings.audit_exchange,
+        routing_key=settings.audit_routing_key, timeout=settings.audit_timeout,
+        mandatory=settings.audit_mandatory)
+    keys = RedisKeys(settings.redis_prefix)
+    jwks = JwksCache(identity.signing_keys,
+                     min_refresh_interval=settings.jwks_refresh_interval_seconds)
+    gate = RequestGate(redis, keys, rate_limit=settings.user_rate_limit,
+                       rate_window_s=settings.user_rate_window_seconds,
+                       max_reads=settings.freeze_max_reads,
+                       read_window_s=settings.freeze_window_seconds)
+    freezer = Freezer(redis, keys, identity, metrics,
+                      internal_token=resolve_internal_token(settings.internal_token),
+                      max_reads=settings.freeze_max_reads,
+                      window_seconds=settings.freeze_window_seconds)
+    return GatewayRuntime(
+        settings=settings, identity=identity, redis=redis, publisher=publisher,
+        metrics=metrics, keys=keys, jwks=jwks, freezer=freezer,
+        authenticator=Authenticator(jwks, gate, freezer, metrics,
+                                    rate_limit=settings.user_rate_limit,
+                                    rate_window_s=settings.user_rate_window_seconds),
+        login_limiter=LoginLimiter(redis, keys, per_account=settings.login_max_per_account,
+                                   per_address=settings.login_max_per_address,
+                                   window_seconds=settings.login_window_seconds,
+                                   metrics=metrics),
+        idempotency=IdempotencyStore(redis, keys, settings.idempotency_ttl_seconds),
+    )
+
+
+def create_app(settings: GatewaySettings | None = None, *,
+               identity_client: IdentityClient | None = None, redis: Redis | None = None,
+               audit_publisher: AuditPublisher | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    rt = build_runtime(settings, identity_client=identity_client, redis=redis,
+                       audit_publisher=audit_publisher)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await rt.identity.start()
+        await rt.publisher.start()
+        try:
+            await rt.jwks.refresh()
+        except Exception as error:  # noqa: BLE001 - identity may start after us
+            log.warning("identity signing keys not loaded yet: %r", error)
+        rt.freezer.start()
+        try:
+            yield
+        finally:
+            await rt.freezer.stop()
+            await rt.publisher.close()
+            await rt.identity.close()
+            await rt.redis.aclose()
+
+    app = FastAPI(title="EduCRM API", version="1.0.0", description=DESCRIPTION,
+                  lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs",
+                  redoc_url="/redoc")
+    app.state.runtime = rt
+    problems.install_handlers(app)
+    for module in (auth, users, org_units, audit_events, ops):
+        app.include_router(module.router)
+    # Added last = outermost: CORS wraps the gateway middleware so that problem responses
+    # made there carry CORS headers too.
+    app.add_middleware(GatewayMiddleware, publisher=rt.publisher, metrics=rt.metrics,
+                       max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
+                           "X-Correlation-Id"],
+            expose_headers=["X-Correlation-Id", "RateLimit", "RateLimit-Policy", "Retry-After"])
+    return app

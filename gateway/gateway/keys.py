@@ -1,0 +1,58 @@
+"""Identity's public signing keys (JWKS), fetched over gRPC and cached by kid.
+
+kit.access_token.KeySet fetches synchronously; in asyncio we fetch ahead instead: an unknown
+kid triggers one awaited refresh (at most every `min_refresh_interval` seconds, so forged kids
+cannot make us hammer identity), then verification runs on the cached document.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Awaitable, Callable
+
+import grpc
+import jwt
+
+from kit.access_token import KeySet
+
+from .problems import dependency_unavailable
+
+
+class JwksCache:
+    def __init__(self, fetch: Callable[[], Awaitable[str]], *, min_refresh_interval: float = 10.0):
+        self._fetch = fetch
+        self._interval = min_refresh_interval
+        self._kids: frozenset[str] = frozenset()
+        self._keyset = KeySet(lambda: {"keys": []})
+        self._last_refresh = float("-inf")
+        self._lock = asyncio.Lock()
+        self.generation = 0  # bumped on every refresh; verified-token caches key on it
+
+    async def refresh(self) -> None:
+        document = json.loads(await self._fetch())
+        kids = frozenset(k["kid"] for k in document.get("keys", []))
+        self._keyset = KeySet(lambda: document)
+        self._kids = kids
+        self._last_refresh = time.monotonic()
+        self.generation += 1
+
+    async def keyset_for(self, token: str) -> KeySet:
+        """The KeySet to verify `token` with, refreshed first if its kid is new to us."""
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError:
+            return self._keyset  # verification will reject it
+        if kid in self._kids:
+            return self._keyset
+        async with self._lock:
+            due = time.monotonic() - self._last_refresh >= self._interval
+            if kid not in self._kids and (due or not self._kids):
+                try:
+                    await self.refresh()
+                except (grpc.aio.AioRpcError, ValueError, KeyError):
+                    self._last_refresh = time.monotonic()
+        if not self._kids:
+            # Without identity's keys nobody can be verified: that is an outage, not a 401.
+            raise dependency_unavailable("The identity service", "身份服务")
+        return self._keyset

@@ -1,0 +1,30 @@
+"""Prometheus metrics of the gateway (one registry per app so tests can build many apps)."""
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+
+class GatewayMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "educrm_gateway_http_requests_total", "HTTP requests by route, method and status.",
+            ["route", "method", "status"], registry=self.registry)
+        self.duration = Histogram(
+            "educrm_gateway_http_request_duration_seconds", "HTTP request duration.",
+            ["route", "method"], registry=self.registry,
+            buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10))
+        self.freezes = Counter(
+            "educrm_gateway_freezes_total", "Users frozen automatically by the read limit.",
+            registry=self.registry)
+        self.freeze_call_failures = Counter(
+            "educrm_gateway_freeze_call_failures_total",
+            "Failed FreezeUser calls to identity (retried until they succeed).",
+            registry=self.registry)
+        self.audit_failures = Counter(
+            "educrm_gateway_audit_publish_failures_total",
+            "Audit records the broker did not confirm (their requests got 503).",
+            registry=self.registry)
+        self.rate_limited = Counter(
+            "educrm_gateway_rate_limited_total", "Requests refused with 429 by limit.",
+            ["limit"], registry=self.registry)

@@ -1,0 +1,185 @@
+"""The gateway's one ASGI middleware: correlation id, body limits, metrics and the audit
+record of every request.
+
+Pure ASGI (not BaseHTTPMiddleware) to keep the hot path short. The response is held back
+until its audit record is confirmed by the broker; if it cannot be, the client gets a 503
+problem instead (no request is served whose audit record could be lost). When the broker is
+known to be unreachable the request is refused before any handler runs, so nothing reaches
+a service.
+
+Not audited: the operational endpoints (/healthz, /readyz, /metrics), which carry no user
+data and must answer while the broker is down, and CORS preflights (answered by the CORS
+middleware outside this one).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import problems
+from .audit import AuditPublisher, AuditUnavailable, audit_record
+from .context import RequestContext, correlation_id_from
+from .metrics import GatewayMetrics
+
+log = logging.getLogger(__name__)
+
+UNAUDITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_DENIED = frozenset({401, 403, 404, 405, 409, 413, 415, 422, 429})
+
+
+def outcome_of(status: int) -> str:
+    if status < 400:
+        return "allowed"
+    if status < 500 or status in _DENIED:
+        return "denied"
+    return "failed"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class _BodyTooLarge(HTTPException):
+    # FastAPI re-raises its own HTTPException while reading a body (others become 400).
+    def __init__(self) -> None:
+        super().__init__(413)
+
+
+class GatewayMiddleware:
+    def __init__(self, app: ASGIApp, *, publisher: AuditPublisher, metrics: GatewayMetrics,
+                 max_body_bytes: int) -> None:
+        self.app = app
+        self.publisher = publisher
+        self.metrics = metrics
+        self.max_body = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path: str = scope["path"]
+        method: str = scope["method"]
+        client = scope.get("client")
+        ctx = RequestContext(
+            correlation_id=correlation_id_from(_header(scope, b"x-correlation-id")),
+            client_address=client[0] if client else "",
+            user_agent=_header(scope, b"user-agent") or "")
+        scope["educrm"] = ctx
+        audited = path not in UNAUDITED_PATHS
+
+        held: dict[str, Any] = {"start": None, "body": []}
+
+        async def hold(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                held["start"] = message
+            elif message["type"] == "http.response.body":
+                held["body"].append(message.get("body", b""))
+
+        problem = self._refuse_early(scope, method)
+        if problem is None and audited:
+            try:
+                await self.publisher.ensure_ready()
+            except AuditUnavailable:
+                self.metrics.audit_failures.inc()
+                problem = problems.audit_unavailable()
+                audited = False  # the record cannot be written; say so instead of serving
+        if problem is None:
+            try:
+                await self.app(scope, self._limited(receive), hold)
+            except Exception:
+                log.exception("unhandled error in %s %s", method, path)
+                problem = problems.internal_error()
+        if problem is not None or held["start"] is None:
+            response = problems.problem_response(problem or problems.internal_error(),
+                                                 ctx.correlation_id)
+            held = {"start": None, "body": []}
+            await response(scope, receive, hold)
+
+        status: int = held["start"]["status"]
+        route = scope.get("route")
+        action = getattr(route, "name", None) or "http.unmatched"
+        if audited:
+            records = [self._record(ctx, action, method, path, status)]
+            for extra in ctx.extra_audit:
+                records.append(self._record(ctx, extra.pop("action"), method, path,
+                                            extra.pop("status_code", status), **extra))
+            try:
+                await self.publisher.publish(records)
+            except AuditUnavailable as error:
+                self.metrics.audit_failures.inc()
+                log.error("audit record not confirmed (%s); answering 503", error)
+                response = problems.problem_response(problems.audit_unavailable(),
+                                                     ctx.correlation_id)
+                held = {"start": None, "body": []}
+                await response(scope, receive, hold)
+                status = 503
+
+        start = held["start"]
+        headers = [(k, v) for k, v in start.get("headers", [])]
+        headers.append((b"x-correlation-id", ctx.correlation_id.encode()))
+        for name, value in ctx.response_headers.items():
+            headers.append((name.lower().encode(), value.encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"".join(held["body"])})
+
+        route_label = getattr(route, "path", None) or "unmatched"
+        self.metrics.requests.labels(route_label, method, str(status)).inc()
+        self.metrics.duration.labels(route_label, method).observe(time.perf_counter() - started)
+
+    def _refuse_early(self, scope: Scope, method: str) -> problems.Problem | None:
+        """Body checks that need no handler: declared size and content type."""
+        if method not in _BODY_METHODS:
+            return None
+        length = _header(scope, b"content-length")
+        if length is not None:
+            try:
+                if int(length) > self.max_body:
+                    return problems.payload_too_large(self.max_body)
+            except ValueError:
+                return problems.Problem(400, "bad-request", "Bad request",
+                                        "Invalid Content-Length.", "Content-Length 无效。")
+        has_body = (length not in (None, "0")) or _header(scope, b"transfer-encoding")
+        if has_body:
+            content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+            if content_type != "application/json" and not content_type.endswith("+json"):
+                return problems.unsupported_media_type()
+        return None
+
+    def _limited(self, receive: Receive) -> Receive:
+        """Count body bytes as they arrive (a chunked body declares no length)."""
+        seen = 0
+        limit = self.max_body
+
+        async def receive_limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _BodyTooLarge()
+            return message
+
+        return receive_limited
+
+    @staticmethod
+    def _record(ctx: RequestContext, action: str, method: str, path: str, status: int,
+                **overrides: Any) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "action": action, "method": method, "path": path, "outcome": outcome_of(status),
+            "status_code": status, "correlation_id": ctx.correlation_id,
+            "client_address": ctx.client_address, "user_agent": ctx.user_agent,
+            "actor_user_id": ctx.user_id, "actor_username": ctx.username,
+            "target_type": ctx.target_type, "target_id": ctx.target_id,
+            "detail": dict(ctx.detail),
+        }
+        fields.update(overrides)
+        return audit_record(**fields)

@@ -1,0 +1,52 @@
+"""Everything a request handler needs, built once per app (and injectable by tests)."""
+from __future__ import annotations
+
+import dataclasses
+
+from fastapi import Request
+from redis.asyncio import Redis
+
+from kit import caller as kit_caller
+
+from .audit import AuditPublisher
+from .auth import Authenticated, Authenticator
+from .context import RequestContext
+from .freeze import Freezer
+from .identity_client import IdentityClient
+from .idempotency import IdempotencyStore
+from .keys import JwksCache
+from .metrics import GatewayMetrics
+from .rate_limits import LoginLimiter
+from .redis_keys import RedisKeys
+from .settings import GatewaySettings
+
+
+@dataclasses.dataclass
+class GatewayRuntime:
+    settings: GatewaySettings
+    identity: IdentityClient
+    redis: Redis
+    publisher: AuditPublisher
+    metrics: GatewayMetrics
+    keys: RedisKeys
+    jwks: JwksCache
+    freezer: Freezer
+    authenticator: Authenticator
+    login_limiter: LoginLimiter
+    idempotency: IdempotencyStore
+
+
+def runtime(request: Request) -> GatewayRuntime:
+    return request.app.state.runtime
+
+
+def forward_metadata(ctx: RequestContext, auth: Authenticated | None = None,
+                     idempotency_key: str | None = None) -> list[tuple[str, str]]:
+    """gRPC metadata for a call made on behalf of this request."""
+    metadata = [(kit_caller.CORRELATION_ID, ctx.correlation_id),
+                (kit_caller.CLIENT_ADDRESS, ctx.client_address)]
+    if auth is not None:
+        metadata.append((kit_caller.AUTHORIZATION, f"Bearer {auth.token}"))
+    if idempotency_key:
+        metadata.append((kit_caller.IDEMPOTENCY_KEY, idempotency_key))
+    return metadata

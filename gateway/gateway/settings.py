@@ -1,0 +1,55 @@
+"""Gateway settings, filled by kit.settings.load(GatewaySettings, "gateway").
+
+Every field reads `EDUCRM_GATEWAY_<FIELD>`, then `EDUCRM_<FIELD>` (so the shared
+`EDUCRM_REDIS_URL`, `EDUCRM_AMQP_URI` and `EDUCRM_INTERNAL_TOKEN` apply), then YAML, then the
+default below.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from kit import settings as kit_settings
+
+
+@dataclasses.dataclass(frozen=True)
+class GatewaySettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    env: str = "development"
+
+    identity_target: str = "127.0.0.1:50051"
+    # Deadline of every call to a service (seconds).
+    grpc_timeout: float = 5.0
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    # All gateway keys start with this; tests use a random prefix to stay apart.
+    redis_prefix: str = "educrm:gw:"
+    amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/"
+    internal_token: str = ""
+
+    # Audit: one record per request, confirmed by the broker before the response leaves.
+    audit_exchange: str = "gateway.events"
+    audit_routing_key: str = "crm.gateway.audit.recorded.v1"
+    audit_timeout: float = 5.0
+    # An unroutable audit record (no queue bound) would be lost: treat it as a failure.
+    audit_mandatory: bool = True
+
+    # Rate-limit-then-freeze on personal-data reads (sliding window per user).
+    freeze_max_reads: int = 100
+    freeze_window_seconds: int = 60
+    # Plain rate limits (fixed windows).
+    user_rate_limit: int = 600
+    user_rate_window_seconds: int = 60
+    login_max_per_account: int = 10
+    login_max_per_address: int = 50
+    login_window_seconds: int = 300
+
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 1024 * 1024
+    idempotency_ttl_seconds: int = 86400
+    # How long a JWKS refresh is not repeated for unknown kids (an attacker could send many).
+    jwks_refresh_interval_seconds: float = 10.0
+    log_level: str = "info"
+
+
+def load_settings() -> GatewaySettings:
+    return kit_settings.load(GatewaySettings, "gateway")

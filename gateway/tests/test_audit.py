@@ -1,0 +1,81 @@
+"""One confirmed audit record per request, allowed or denied; no record, no response."""
+from __future__ import annotations
+
+import pytest
+
+from gateway.audit import AuditPublisher
+from gateway.testing import assert_problem, wait_until
+from kit.events import catalogue
+from kit.events.envelope import parse_envelope
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_every_request_has_one_valid_record(gw):
+    cases = [
+        ("GET", "/v1/me", gw.auth("u-alice"), None, 200, "allowed"),
+        ("GET", "/v1/users/u-bob", gw.auth("u-alice"), None, 200, "allowed"),
+        ("GET", "/v1/users", {"Authorization": "Bearer nope"}, None, 401, "denied"),
+        ("GET", "/v1/audit-events", gw.auth("u-alice"), None, 403, "denied"),
+        ("POST", "/v1/auth/login", {}, {"username": "alice", "password": "bad"}, 401, "denied"),
+        ("GET", "/v1/nowhere", {}, None, 404, "denied"),
+        ("POST", "/v1/users", gw.auth("u-admin"), {"username": 1}, 422, "denied"),
+    ]
+    for i, (method, path, headers, body, status, outcome) in enumerate(cases):
+        cid = f"audit-case-{i}"
+        response = await gw.client.request(method, path, json=body,
+                                           headers={**headers, "X-Correlation-Id": cid,
+                                                    "User-Agent": "pytest-agent"})
+        assert response.status_code == status, (path, response.text)
+        await wait_until(lambda cid=cid: len(gw.audit.by_correlation(cid)) == 1)
+        record = gw.audit.by_correlation(cid)[0]
+        assert (record["method"], record["path"], record["status_code"], record["outcome"]) == (
+            method, path, status, outcome)
+        assert record["client_address"] == "203.0.113.7"
+        assert record["user_agent"] == "pytest-agent"
+        assert record["source"] == "gateway"
+    records = {r["correlation_id"]: r for r in gw.audit.records}
+    assert records["audit-case-0"]["actor_user_id"] == "u-alice"
+    assert records["audit-case-0"]["action"] == "me.get"
+    assert records["audit-case-1"]["target_type"] == "user"
+    assert records["audit-case-1"]["target_id"] == "u-bob"
+    assert records["audit-case-4"]["actor_username"] == "alice"
+    assert "bad" not in str(records["audit-case-4"])  # never the password
+    # Envelopes are valid CloudEvents against the shared catalogue.
+    for event in gw.audit.events:
+        envelope = parse_envelope(event)
+        assert envelope.type == "crm.gateway.audit.recorded.v1"
+        catalogue.validate_envelope(envelope)
+    # Nothing else was recorded twice.
+    assert len(gw.audit.records) == len(cases)
+
+
+async def test_broker_unreachable_means_503_and_nothing_forwarded(harness):
+    broken = AuditPublisher("amqp://guest:guest@127.0.0.1:1/", timeout=0.5)
+    async with harness(audit_publisher=broken) as gw:
+        response = await gw.client.get("/v1/users", headers=gw.auth("u-alice"))
+        assert_problem(response, 503, "audit-unavailable")
+        create = await gw.client.post("/v1/users", headers=gw.auth("u-admin"), json={
+            "username": "dave", "display_name": "Dave", "password": "long-enough-pw",
+            "org_unit_id": "ou-branch-1"})
+        assert_problem(create, 503, "audit-unavailable")
+        assert gw.fake.calls == []
+        metrics = (await gw.client.get("/metrics")).text
+        assert "educrm_gateway_audit_publish_failures_total 2.0" in metrics
+
+
+async def test_unroutable_record_withholds_the_response(harness):
+    # The exchange exists but no queue is bound: the broker returns the record (mandatory),
+    # so the data must not be served.
+    async with harness(bind_audit=False) as gw:
+        response = await gw.client.get("/v1/users/u-bob", headers=gw.auth("u-alice"))
+        assert_problem(response, 503, "audit-unavailable")
+        assert "bob@example.edu" not in response.text
+
+
+async def test_real_exchange_name(harness):
+    async with harness(exchange="gateway.events") as gw:
+        cid = "real-exchange-check"
+        response = await gw.client.get("/v1/me", headers={**gw.auth(), "X-Correlation-Id": cid})
+        assert response.status_code == 200
+        await wait_until(lambda: len(gw.audit.by_correlation(cid)) == 1)

@@ -1,0 +1,100 @@
+"""Rate-limit-then-freeze: concurrent bursts freeze exactly once; only an admin unfreezes."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redis.asyncio import Redis
+
+from gateway.testing import INTERNAL_TOKEN, assert_problem, wait_until
+
+pytestmark = pytest.mark.anyio
+
+MAX_READS = 10
+
+
+async def test_parallel_burst_freezes_exactly_once(harness):
+    async with harness(freeze_max_reads=MAX_READS, user_rate_limit=10_000) as gw:
+        tokens = [gw.token("u-alice") for _ in range(4)]  # several sessions of one user
+        paths = ["/v1/users", "/v1/users/u-bob"]
+        requests = [gw.client.get(paths[i % 2],
+                                  headers={"Authorization": f"Bearer {tokens[i % 4]}"})
+                    for i in range(60)]
+        responses = await asyncio.gather(*requests)
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses.count(200) == MAX_READS, statuses
+        assert statuses.count(403) == 60 - MAX_READS, statuses
+        for response in responses:
+            if response.status_code == 403:
+                assert_problem(response, 403, "account-frozen")
+
+        freeze_calls = gw.fake.calls_to("FreezeUser")
+        assert len(freeze_calls) == 1
+        call = freeze_calls[0]
+        assert call.request.user_id == "u-alice" and call.request.automatic
+        assert call.metadata["x-educrm-internal-token"] == INTERNAL_TOKEN
+
+        # Every request audited; exactly one record of the freeze decision.
+        await wait_until(lambda: len(gw.audit.records) >= 61)
+        decisions = [r for r in gw.audit.records if r["action"] == "security.auto_freeze"]
+        assert len(decisions) == 1 and decisions[0]["target_id"] == "u-alice"
+        assert len([r for r in gw.audit.records if r["action"] != "security.auto_freeze"]) == 60
+
+        metrics = (await gw.client.get("/metrics")).text
+        assert "educrm_gateway_freezes_total 1.0" in metrics
+
+        # Any token of alice (even a new one, even /v1/me) is refused; bob is unaffected.
+        assert_problem(await gw.client.get("/v1/me", headers=gw.auth("u-alice")), 403,
+                       "account-frozen")
+        assert (await gw.client.get("/v1/users/u-alice", headers=gw.auth("u-bob"))).status_code == 200
+
+        # alice cannot unfreeze herself (she is frozen; and bob lacks the right).
+        assert_problem(await gw.client.post("/v1/users/u-alice/unfreeze",
+                                            headers=gw.auth("u-bob")), 403, "forbidden")
+        unfreeze = await gw.client.post("/v1/users/u-alice/unfreeze", headers=gw.auth("u-admin"),
+                                        json={"reason": "checked with her manager"})
+        assert unfreeze.status_code == 200, unfreeze.text
+        assert len(gw.fake.calls_to("UnfreezeUser")) == 1
+        for token in tokens:
+            ok = await gw.client.get("/v1/users", headers={"Authorization": f"Bearer {token}"})
+            assert ok.status_code == 200
+
+
+async def test_freeze_call_failure_is_retried_and_flag_stays(harness):
+    async with harness(freeze_max_reads=2) as gw:
+        gw.fake.fail_freeze = 1
+        for _ in range(2):
+            assert (await gw.client.get("/v1/users", headers=gw.auth("u-bob"))).status_code == 200
+        assert_problem(await gw.client.get("/v1/users", headers=gw.auth("u-bob")), 403,
+                       "account-frozen")
+        assert len(gw.fake.calls_to("FreezeUser")) == 1  # failed
+        pending = f"{gw.settings.redis_prefix}freeze:pending"
+        assert await gw.redis.sismember(pending, "u-bob")
+        # The sweeper's retry (called directly here instead of waiting for its timer).
+        assert await gw.app.state.runtime.freezer.retry_pending_once() == 0
+        assert len(gw.fake.calls_to("FreezeUser")) == 2
+        assert not await gw.redis.sismember(pending, "u-bob")
+        assert_problem(await gw.client.get("/v1/me", headers=gw.auth("u-bob")), 403,
+                       "account-frozen")
+
+
+async def test_admin_freeze_stops_tokens_at_once(gw):
+    token = gw.auth("u-bob")
+    assert (await gw.client.get("/v1/me", headers=token)).status_code == 200
+    response = await gw.client.post("/v1/users/u-bob/freeze", headers=gw.auth("u-admin"),
+                                    json={"reason": "left the company"})
+    assert response.status_code == 200, response.text
+    assert not gw.fake.calls_to("FreezeUser")[0].request.automatic
+    assert_problem(await gw.client.get("/v1/me", headers=token), 403, "account-frozen")
+
+
+async def test_redis_down_fails_closed(harness):
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    async with harness(redis=dead) as gw:
+        for path in ("/v1/users", "/v1/users/u-bob"):
+            assert_problem(await gw.client.get(path, headers=gw.auth("u-alice")), 503,
+                           "rate-limiter-unavailable")
+        assert gw.fake.calls_to("ListUsers") == [] and gw.fake.calls_to("GetUser") == []
+        ready = await gw.client.get("/readyz")
+        assert_problem(ready, 503, "not-ready")
+        assert ready.json()["checks"]["redis"] is False

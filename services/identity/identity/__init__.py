@@ -1,0 +1,1 @@
+"""EduCRM identity service: users, org tree, roles and data scopes, tokens, freeze, audit log."""

@@ -1,0 +1,48 @@
+"""Identity's outgoing events, written to the outbox in the transaction of the change.
+Schemas live in kit.events.catalogue.identity."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from kit.events import add_event
+
+from .models import User
+
+USER_CREATED = "crm.identity.user.created.v1"
+USER_FROZEN = "crm.identity.user.frozen.v1"
+USER_UNFROZEN = "crm.identity.user.unfrozen.v1"
+USER_LEFT = "crm.identity.user.left.v1"
+
+
+def _ts(value: dt.datetime) -> str:
+    value = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def user_created(session: Session, user: User) -> None:
+    add_event(session, USER_CREATED, user.id, {
+        "user_id": user.id, "username": user.username, "display_name": user.display_name,
+        "roles": list(user.roles), "org_unit_id": user.org_unit_id,
+        "department_id": user.department_id, "region_id": user.region_id,
+        "created_at": _ts(user.created_at)})
+
+
+def user_frozen(session: Session, user: User, *, automatic: bool, frozen_by: str | None) -> None:
+    add_event(session, USER_FROZEN, user.id, {
+        "user_id": user.id, "username": user.username, "reason": user.frozen_reason or "",
+        "automatic": automatic, "frozen_by": frozen_by, "frozen_at": _ts(user.frozen_at)})
+
+
+def user_unfrozen(session: Session, user: User, *, unfrozen_by: str, at: dt.datetime,
+                  note: str) -> None:
+    add_event(session, USER_UNFROZEN, user.id, {
+        "user_id": user.id, "username": user.username, "unfrozen_by": unfrozen_by,
+        "unfrozen_at": _ts(at), "note": note})
+
+
+def user_left(session: Session, user: User) -> None:
+    add_event(session, USER_LEFT, user.id, {
+        "user_id": user.id, "successor_user_id": user.successor_user_id,
+        "left_at": _ts(user.left_at)})

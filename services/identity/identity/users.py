@@ -1,0 +1,287 @@
+"""User and org administration: create, list (scoped), freeze/unfreeze, leave, service
+accounts, org units. Each state change writes its audit record and outbox event in the same
+transaction."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import secrets
+
+from sqlalchemy import or_, select, true
+from sqlalchemy.orm import Session as DbSession
+
+from kit import errors as kit_errors
+from kit.caller import Caller, DataScope
+from kit.db import Database
+
+from . import audit, errors, events, freeze_rules, org, pagination, roles
+from .auth import AuthService
+from .models import IdempotencyKey, OrgUnit, User, utcnow
+from .passwords import Passwords, PasswordPolicyError, check_password_policy
+from .tokens import hash_secret
+from .validation import FieldError, normalise_cn_mobile, normalise_email, normalise_username
+
+
+@dataclasses.dataclass(frozen=True)
+class NewUser:
+    username: str
+    display_name: str
+    password: str
+    email: str = ""
+    phone: str = ""
+    roles: tuple[str, ...] = ()
+    org_unit_id: str = ""
+
+    def fingerprint(self) -> str:
+        """What makes two requests "the same" under one idempotency key (never the password)."""
+        body = dataclasses.asdict(self)
+        body.pop("password")
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusChange:
+    user: User
+    changed: bool
+
+
+def visible_users(caller: Caller):
+    """The SQL condition of the users a caller may see: their data scope, enforced in the
+    query (defence in depth; the gateway checks too)."""
+    scope = caller.data_scope
+    if scope == DataScope.ALL:
+        return true()
+    if scope == DataScope.REGION and caller.region_id:
+        return User.region_id == caller.region_id
+    if scope == DataScope.DEPARTMENT and caller.department_id:
+        return User.department_id == caller.department_id
+    return User.id == caller.user_id
+
+
+class UserService:
+    def __init__(self, db: Database, passwords: Passwords, auth: AuthService) -> None:
+        self.db = db
+        self.passwords = passwords
+        self.auth = auth
+
+    # -- reads --------------------------------------------------------------------------
+    def get_me(self, caller: Caller) -> tuple[User, OrgUnit | None]:
+        with self.db.session() as s:
+            user = s.get(User, caller.user_id)
+            if user is None:
+                raise errors.user_not_found()
+            unit = s.get(OrgUnit, user.org_unit_id) if user.org_unit_id else None
+            return user, unit
+
+    def get_user(self, caller: Caller, user_id: str) -> User:
+        with self.db.session() as s:
+            user = s.scalar(select(User).where(User.id == user_id, visible_users(caller)))
+            if user is None:  # invisible and missing look the same
+                raise errors.user_not_found()
+            return user
+
+    def list_users(self, caller: Caller, *, size: int, token: str, org_unit_id: str = "",
+                   query: str = "", status: str = "") -> tuple[list[User], str]:
+        stmt = select(User).where(visible_users(caller))
+        if org_unit_id:
+            stmt = stmt.where(or_(User.org_unit_id == org_unit_id,
+                                  User.department_id == org_unit_id,
+                                  User.region_id == org_unit_id))
+        if query:
+            prefix = query.strip().lower().replace("%", "").replace("_", r"\_") + "%"
+            stmt = stmt.where(or_(User.username.like(prefix, escape="\\"),
+                                  User.display_name.like(query.strip() + "%")))
+        if status:
+            stmt = stmt.where(User.status == status)
+        cursor = pagination.decode(token, 1)
+        if cursor:
+            stmt = stmt.where(User.username > str(cursor[0]))
+        size = pagination.page_size(size)
+        with self.db.session() as s:
+            rows = list(s.scalars(stmt.order_by(User.username).limit(size + 1)))
+        next_token = ""
+        if len(rows) > size:
+            rows = rows[:size]
+            next_token = pagination.encode([rows[-1].username])
+        return rows, next_token
+
+    # -- create -------------------------------------------------------------------------
+    def _validated(self, s: DbSession, new: NewUser, enforce_policy: bool) -> dict:
+        try:
+            username = normalise_username(new.username)
+            email = normalise_email(new.email) if new.email else None
+            phone = normalise_cn_mobile(new.phone) if new.phone else None
+            if enforce_policy:
+                check_password_policy(new.password, username=username)
+        except FieldError as exc:
+            raise errors.invalid(exc.field, str(exc), exc.message_zh) from None
+        except PasswordPolicyError as exc:
+            raise errors.invalid("password", str(exc), exc.message_zh) from None
+        try:
+            user_roles = roles.check_roles(new.roles)
+        except roles.UnknownRole as exc:
+            raise errors.invalid("roles", f"invalid role {exc}", "角色无效") from None
+        if not new.org_unit_id or s.get(OrgUnit, new.org_unit_id) is None:
+            raise errors.org_unit_not_found()
+        placement = org.placement(s, new.org_unit_id)
+        return dict(username=username, email=email, phone=phone, roles=list(user_roles),
+                    org_unit_id=placement.org_unit_id, department_id=placement.department_id,
+                    region_id=placement.region_id,
+                    display_name=new.display_name.strip() or username)
+
+    def create_user(self, caller: Caller | None, new: NewUser, *, idempotency_key: str = "",
+                    origin: audit.Origin = audit.Origin(), enforce_policy: bool = True) -> User:
+        if caller is not None and not caller.can(roles.USER_ADMIN):
+            raise errors.denied("user.admin right required", "需要用户管理权限")
+        with self.db.session() as s:
+            if idempotency_key:
+                done = s.get(IdempotencyKey, (idempotency_key, "create_user"))
+                if done is not None:
+                    if done.request_hash != new.fingerprint():
+                        raise kit_errors.IdempotencyConflict(
+                            "idempotency key reused with a different request",
+                            message_zh="幂等键已用于不同的请求")
+                    return s.get(User, done.result_id)
+            fields = self._validated(s, new, enforce_policy)
+            if s.scalar(select(User.id).where(User.username == fields["username"])):
+                raise kit_errors.AlreadyExists("username taken", reason="user.username_taken",
+                                               message_zh="用户名已被占用")
+            user = User(password_hash=self.passwords.hash(new.password), status="active",
+                        **fields)
+            s.add(user)
+            s.flush()
+            if idempotency_key:
+                s.add(IdempotencyKey(key=idempotency_key, operation="create_user",
+                                     request_hash=new.fingerprint(), result_id=user.id))
+            audit.record(s, action="user.create", outcome=audit.ALLOWED, actor=caller,
+                         target_type="user", target_id=user.id, origin=origin,
+                         detail={"roles": list(user.roles), "org_unit_id": user.org_unit_id})
+            events.user_created(s, user)
+            return user
+
+    # -- freeze / unfreeze / leave ------------------------------------------------------
+    def _load(self, s: DbSession, user_id: str) -> User:
+        user = s.get(User, user_id) if user_id else None
+        if user is None:
+            raise errors.user_not_found()
+        return user
+
+    def freeze(self, caller: Caller | None, user_id: str, *, reason: str, automatic: bool,
+               internal: bool, origin: audit.Origin = audit.Origin()) -> StatusChange:
+        freeze_rules.check_can_freeze(caller, internal=internal, automatic=automatic,
+                                      target_user_id=user_id)
+        with self.db.session() as s:
+            user = self._load(s, user_id)
+            if not freeze_rules.transition(user.status, freeze_rules.FROZEN):
+                return StatusChange(user, False)
+            user.status = freeze_rules.FROZEN
+            user.frozen_reason = (reason or ("rate_limit" if automatic else "manual"))[:200]
+            user.frozen_at = utcnow()
+            # Every session ends now: refresh fails, identity's own API refuses the tokens.
+            self.auth.revoke_all_sessions(s, user.id, "user.frozen")
+            audit.record(s, action="user.freeze", outcome=audit.ALLOWED, actor=caller,
+                         actor_username=None if caller else "system",
+                         target_type="user", target_id=user.id, origin=origin,
+                         detail={"reason": user.frozen_reason, "automatic": automatic})
+            events.user_frozen(s, user, automatic=automatic,
+                               frozen_by=caller.user_id if caller else None)
+            return StatusChange(user, True)
+
+    def unfreeze(self, caller: Caller | None, user_id: str, *, reason: str,
+                 origin: audit.Origin = audit.Origin()) -> StatusChange:
+        freeze_rules.check_can_unfreeze(caller)
+        with self.db.session() as s:
+            user = self._load(s, user_id)
+            if not freeze_rules.transition(user.status, freeze_rules.ACTIVE):
+                return StatusChange(user, False)
+            now = utcnow()
+            user.status = freeze_rules.ACTIVE
+            user.frozen_reason = None
+            user.frozen_at = None
+            audit.record(s, action="user.unfreeze", outcome=audit.ALLOWED, actor=caller,
+                         target_type="user", target_id=user.id, origin=origin,
+                         detail={"note": reason})
+            events.user_unfrozen(s, user, unfrozen_by=caller.user_id, at=now, note=reason or "")
+            return StatusChange(user, True)
+
+    def mark_left(self, caller: Caller | None, user_id: str, successor_user_id: str,
+                  origin: audit.Origin = audit.Origin()) -> User:
+        freeze_rules.check_can_mark_left(caller, user_id)
+        with self.db.session() as s:
+            user = self._load(s, user_id)
+            if user.status == freeze_rules.LEFT:
+                return user  # idempotent: the handover was already triggered
+            if successor_user_id:
+                successor = self._load(s, successor_user_id)
+                if successor.id == user.id or successor.status != freeze_rules.ACTIVE:
+                    raise kit_errors.FailedPrecondition(
+                        "successor must be another active user", reason="user.bad_successor",
+                        message_zh="交接人须为其他在职用户")
+            user.status = freeze_rules.LEFT
+            user.left_at = utcnow()
+            user.successor_user_id = successor_user_id or None
+            self.auth.revoke_all_sessions(s, user.id, "user.left")
+            audit.record(s, action="user.left", outcome=audit.ALLOWED, actor=caller,
+                         target_type="user", target_id=user.id, origin=origin,
+                         detail={"successor_user_id": user.successor_user_id})
+            events.user_left(s, user)
+            return user
+
+    # -- service accounts and org units -------------------------------------------------
+    def create_service_account(self, caller: Caller | None, name: str, org_unit_id: str,
+                               origin: audit.Origin = audit.Origin()) -> tuple[User, str, str]:
+        if caller is not None and not caller.can(roles.USER_ADMIN):
+            raise errors.denied("user.admin right required", "需要用户管理权限")
+        try:
+            username = normalise_username(name)
+        except FieldError as exc:
+            raise errors.invalid("name", str(exc), exc.message_zh) from None
+        client_id = "bi_" + secrets.token_hex(8)
+        client_secret = "bs_" + secrets.token_urlsafe(32)
+        with self.db.session() as s:
+            if s.scalar(select(User.id).where(User.username == username)):
+                raise kit_errors.AlreadyExists("name taken", reason="user.username_taken",
+                                               message_zh="名称已被占用")
+            if not org_unit_id or s.get(OrgUnit, org_unit_id) is None:
+                raise errors.org_unit_not_found()
+            placement = org.placement(s, org_unit_id)
+            user = User(username=username, display_name=name, roles=[roles.BRANCH_INTEGRATION],
+                        org_unit_id=placement.org_unit_id, department_id=placement.department_id,
+                        region_id=placement.region_id, service_account=True, status="active",
+                        client_id=client_id, client_secret_hash=hash_secret(client_secret))
+            s.add(user)
+            s.flush()
+            audit.record(s, action="service_account.create", outcome=audit.ALLOWED, actor=caller,
+                         target_type="user", target_id=user.id, origin=origin)
+            events.user_created(s, user)
+        return user, client_id, client_secret
+
+    def list_org_units(self) -> list[OrgUnit]:
+        with self.db.session() as s:
+            return org.list_units(s)
+
+    def create_org_unit(self, caller: Caller | None, *, parent_id: str, kind: str, name: str,
+                        code: str, origin: audit.Origin = audit.Origin()) -> OrgUnit:
+        if caller is not None and not caller.can(roles.USER_ADMIN):
+            raise errors.denied("user.admin right required", "需要用户管理权限")
+        if not name.strip():
+            raise errors.invalid("name", "required", "名称不能为空")
+        with self.db.session() as s:
+            parent = s.get(OrgUnit, parent_id) if parent_id else None
+            if parent_id and parent is None:
+                raise errors.org_unit_not_found()
+            if not org.parent_allowed(kind, parent.kind if parent else None):
+                raise errors.invalid("kind", f"a {kind} cannot sit under "
+                                     f"{parent.kind if parent else 'nothing'}", "组织层级无效")
+            if code and s.scalar(select(OrgUnit.id).where(OrgUnit.code == code)):
+                raise kit_errors.AlreadyExists("code taken", reason="org_unit.code_taken",
+                                               message_zh="组织编码已存在")
+            unit = OrgUnit(parent_id=parent.id if parent else None, kind=kind, name=name.strip(),
+                           code=code or None)
+            s.add(unit)
+            s.flush()
+            audit.record(s, action="org_unit.create", outcome=audit.ALLOWED, actor=caller,
+                         target_type="org_unit", target_id=unit.id, origin=origin)
+            return unit
+

@@ -1,0 +1,61 @@
+"""Identity's nameko worker: `python -m identity.worker`.
+
+Stores the gateway's audit records (through the inbox: once per event) and relays identity's
+outbox to RabbitMQ. Eventlet patching comes first, before anything else is imported.
+"""
+import eventlet
+
+eventlet.monkey_patch()
+
+from nameko.extensions import DependencyProvider  # noqa: E402
+
+from kit.db import Database  # noqa: E402
+from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
+from kit.logs import configure_logging  # noqa: E402
+
+from .audit_consumer import AUDIT_RECORDED, apply_gateway_audit  # noqa: E402
+from .settings import load_settings  # noqa: E402
+
+
+class DatabaseProvider(DependencyProvider):
+    """One kit.db.Database per container (psycopg2 is cooperative under eventlet)."""
+
+    def __init__(self, url_factory) -> None:
+        self.url_factory = url_factory
+        self.db: Database | None = None
+
+    def setup(self) -> None:
+        self.db = Database(self.url_factory())
+
+    def stop(self) -> None:
+        if self.db is not None:
+            self.db.dispose()
+
+    def get_dependency(self, worker_ctx) -> Database:
+        return self.db
+
+
+def _database_url() -> str:
+    return load_settings().database_url
+
+
+class IdentityWorker:
+    name = "identity"
+
+    db = DatabaseProvider(_database_url)
+    relay = OutboxRelay(_database_url)
+
+    @event_consumer(AUDIT_RECORDED)
+    def record_audit_event(self, event: Envelope) -> None:
+        apply_gateway_audit(self.db, event)
+
+
+def main() -> None:
+    configure_logging("identity_worker")
+    settings = load_settings()
+    run_worker(IdentityWorker, nameko_config(service="identity"),
+               metrics_port=settings.worker_metrics_port)
+
+
+if __name__ == "__main__":
+    main()

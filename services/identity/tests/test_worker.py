@@ -1,0 +1,70 @@
+"""The worker's audit consumer (nameko worker_factory, eventlet session) and the plain
+consumer function it calls (inbox: once per event)."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from kit import testing
+from kit.db import Database
+from kit.events import make_envelope
+from kit.migrate import upgrade
+
+from identity.audit_consumer import AUDIT_RECORDED, CONSUMER, apply_gateway_audit
+from identity.models import AuditEvent
+
+pytestmark = pytest.mark.eventlet
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request):
+    factory = testing.sqlite_database if request.param == "sqlite" else testing.postgres_database
+    with factory() as url:
+        upgrade("identity", url)
+        database = Database(url)
+        yield database
+        database.dispose()
+
+
+def gateway_record(**overrides):
+    data = {"id": str(uuid.uuid4()), "occurred_at": "2025-09-01T09:29:59Z",
+            "actor_user_id": "u-1001", "actor_username": "sales1", "action": "customer.read",
+            "method": "GET", "path": "/v1/customers/c-42", "target_type": "customer",
+            "target_id": "c-42", "outcome": "allowed", "status_code": 200,
+            "client_address": "10.0.0.8", "user_agent": "Mozilla/5.0",
+            "correlation_id": "c0ffee", "detail": {"rows": 1}, "source": "gateway"}
+    data.update(overrides)
+    return make_envelope(AUDIT_RECORDED, data["id"], data)
+
+
+def count(db):
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def test_consumer_stores_once(db):
+    event = gateway_record()
+    assert apply_gateway_audit(db, event, CONSUMER) is True
+    assert apply_gateway_audit(db, event, CONSUMER) is False       # redelivery
+    # same record re-sent under a new event id
+    again = make_envelope(AUDIT_RECORDED, event.subject, event.data)
+    assert apply_gateway_audit(db, again, CONSUMER) is False
+    assert count(db) == 1
+    with db.session() as s:
+        row = s.scalar(select(AuditEvent))
+        assert row.source == "gateway" and row.detail == {"rows": 1}
+        assert row.outcome == "allowed" and row.path == "/v1/customers/c-42"
+
+
+def test_worker_entrypoint_with_worker_factory(db):
+    from nameko.testing.services import worker_factory
+
+    from identity.worker import IdentityWorker
+
+    worker = worker_factory(IdentityWorker, db=db)
+    event = gateway_record(outcome="denied", status_code=403)
+    worker.record_audit_event(event)
+    worker.record_audit_event(event)
+    assert count(db) == 1

@@ -1,0 +1,1 @@
+"""EduCRM shared kit: what every service needs, written once."""

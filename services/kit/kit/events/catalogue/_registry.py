@@ -1,0 +1,191 @@
+"""The one registry of event types, their JSON Schemas, producers and consumers.
+
+Per-service modules (identity.py, scheduling.py, ...) call `register` and `subscribe` at import;
+`kit.events.catalogue` imports them all, so importing the package gives the whole catalogue.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable, Mapping
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from kit.events.envelope import Envelope, EnvelopeError, producer_of
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+class UnknownEventType(LookupError):
+    pass
+
+
+class EventValidationError(ValueError):
+    """Event data that does not match its registered schema."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Subscription:
+    """A consumer: one handler of one service, fed by its own queue `<service>.<handler>`."""
+
+    service: str
+    handler: str
+    event_type: str
+
+    @property
+    def queue(self) -> str:
+        return queue_name(self.service, self.handler)
+
+
+@dataclasses.dataclass(frozen=True)
+class EventType:
+    type: str
+    description: str
+    schema: Mapping[str, Any]
+    example: Mapping[str, Any]
+    subject: str = ""  # what the CloudEvents `subject` holds, e.g. "the user id"
+
+    @property
+    def producer(self) -> str:
+        return producer_of(self.type)
+
+    @property
+    def exchange(self) -> str:
+        return exchange_name(self.producer)
+
+    @property
+    def routing_key(self) -> str:
+        return self.type
+
+
+def exchange_name(service: str) -> str:
+    """nameko's own naming for a service's events exchange (topic, durable)."""
+    return f"{service}.events"
+
+
+def queue_name(service: str, handler: str) -> str:
+    return f"{service}.{handler}"
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._types: dict[str, EventType] = {}
+        self._validators: dict[str, Draft202012Validator] = {}
+        self._subscriptions: list[Subscription] = []
+
+    # -- registration -------------------------------------------------------------------
+    def register(self, event: EventType) -> EventType:
+        producer_of(event.type)  # format check
+        if event.type in self._types and self._types[event.type] != event:
+            raise ValueError(f"event type {event.type} registered twice with different content")
+        Draft202012Validator.check_schema(event.schema)
+        self._types[event.type] = event
+        self._validators[event.type] = Draft202012Validator(
+            event.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        return event
+
+    def subscribe(self, service: str, handler: str, *event_types: str) -> list[Subscription]:
+        added = []
+        for event_type in event_types:
+            subscription = Subscription(service, handler, event_type)
+            if subscription not in self._subscriptions:
+                self._subscriptions.append(subscription)
+            added.append(subscription)
+        return added
+
+    # -- lookup -------------------------------------------------------------------------
+    def get(self, event_type: str) -> EventType:
+        try:
+            return self._types[event_type]
+        except KeyError:
+            raise UnknownEventType(
+                f"event type {event_type!r} is not in the catalogue (kit/events/catalogue/)"
+            ) from None
+
+    def event_types(self) -> list[EventType]:
+        return sorted(self._types.values(), key=lambda e: e.type)
+
+    def subscriptions(self, *, service: str | None = None,
+                      event_type: str | None = None) -> list[Subscription]:
+        return [s for s in self._subscriptions
+                if (service is None or s.service == service)
+                and (event_type is None or s.event_type == event_type)]
+
+    def queues(self) -> dict[str, list[Subscription]]:
+        """Every consumer queue with the subscriptions bound to it."""
+        result: dict[str, list[Subscription]] = {}
+        for s in self._subscriptions:
+            result.setdefault(s.queue, []).append(s)
+        return result
+
+    def producers(self) -> list[str]:
+        return sorted({e.producer for e in self._types.values()})
+
+    # -- validation ---------------------------------------------------------------------
+    def validate_data(self, event_type: str, data: Mapping[str, Any]) -> None:
+        validator = self._validators.get(event_type)
+        if validator is None:
+            raise UnknownEventType(f"event type {event_type!r} is not in the catalogue")
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        if errors:
+            detail = "; ".join(
+                f"{'/'.join(map(str, e.absolute_path)) or '<data>'}: {e.message}" for e in errors)
+            raise EventValidationError(f"{event_type}: {detail}")
+
+    def validate_envelope(self, envelope: Envelope) -> None:
+        """Consumer-side check: the envelope's data matches the registered schema."""
+        try:
+            self.validate_data(envelope.type, envelope.data)
+        except (UnknownEventType, EventValidationError) as exc:
+            raise EnvelopeError(str(exc)) from None
+
+    def problems(self) -> list[str]:
+        """Contract check of the catalogue itself (used by tests and `educrm-bus check`)."""
+        found = []
+        for event in self._types.values():
+            try:
+                Draft202012Validator.check_schema(event.schema)
+            except jsonschema.SchemaError as exc:
+                found.append(f"{event.type}: invalid schema: {exc.message}")
+                continue
+            try:
+                self.validate_data(event.type, event.example)
+            except EventValidationError as exc:
+                found.append(f"example does not validate: {exc}")
+            if not event.description:
+                found.append(f"{event.type}: no description")
+        for s in self._subscriptions:
+            if s.event_type not in self._types:
+                found.append(f"{s.service}.{s.handler} consumes unregistered {s.event_type}")
+        return found
+
+
+def object_schema(title: str, properties: Mapping[str, Any], required: Iterable[str],
+                  description: str = "") -> dict[str, Any]:
+    """A data schema; extra properties are allowed so optional fields can be added within a
+    version without breaking older consumers."""
+    schema: dict[str, Any] = {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": title,
+        "type": "object",
+        "properties": dict(properties),
+        "required": list(required),
+        "additionalProperties": True,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+# Reusable property schemas.
+UUID = {"type": "string", "format": "uuid"}
+ID = {"type": "string", "minLength": 1, "maxLength": 64}
+TIMESTAMP = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+TEXT = {"type": "string"}
+NULLABLE_ID = {"type": ["string", "null"], "maxLength": 64}
+
+
+REGISTRY = Registry()
+register = REGISTRY.register
+subscribe = REGISTRY.subscribe

@@ -1,0 +1,198 @@
+"""`@event_consumer(type)`: a nameko entrypoint on a pre-declared quorum queue.
+
+    class SchedulingWorker:
+        name = "scheduling"
+
+        @event_consumer("crm.enrollment.enrollment.confirmed.v1")
+        def place_student(self, event: Envelope) -> None:
+            with self.db.session() as session:
+                if not claim_event(session, event):
+                    return
+                ...
+
+The handler's queue is `<service>.<method>` and must be subscribed in the catalogue.
+
+What it fixes in nameko's EventHandler (measured, see tests/bus):
+- a handler that raises is NOT acked: after a short, growing delay the message is rejected
+  with requeue, so the quorum queue counts the delivery (x-delivery-count) and dead-letters it
+  to `<service>.dlx` -> `<queue>.dlq` once the delivery limit is reached;
+- the delay is applied in the consumer (a sleeping greenthread holding the unacked message),
+  not by a retry exchange: the broker's own delivery count stays the single source of truth
+  (it also counts crashes and lost connections), no extra queues per consumer, and a failing
+  message can never spin in a hot loop;
+- a body that is not a valid CloudEvent of the expected type is dead-lettered at once (nameko
+  would ack a body it can't decode and drop it);
+- the queue is a durable quorum queue declared ahead of time (and redeclared identically on
+  every connect), so events published before the worker ever started wait for it.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Callable
+
+import eventlet
+from amqp.exceptions import ConnectionError as AMQPConnectionError
+from kombu import Connection
+from nameko import config
+from nameko.amqp.consume import Consumer as ConsumerCore
+from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import Consumer
+
+from kit.caller import correlation_id
+from kit.events import metrics
+from kit.events.catalogue import REGISTRY, queue_name
+from kit.events.context import current_consumer
+from kit.events.envelope import Envelope, EnvelopeError, parse_envelope
+from kit.events.topology import DEFAULT_DELIVERY_LIMIT, consumer_topology, kombu_entities
+
+_log = logging.getLogger(__name__)
+
+DELIVERY_LIMIT_KEY = "EDUCRM_DELIVERY_LIMIT"
+RETRY_BACKOFF_KEY = "EDUCRM_RETRY_BACKOFF"          # first delay, seconds
+RETRY_BACKOFF_MAX_KEY = "EDUCRM_RETRY_BACKOFF_MAX"  # cap, seconds
+DEFAULT_RETRY_BACKOFF = 0.5
+DEFAULT_RETRY_BACKOFF_MAX = 30.0
+
+
+class ConfigurationError(Exception):
+    pass
+
+
+def retry_delay(delivery_count: int, base: float, cap: float) -> float:
+    """Exponential: base, 2*base, 4*base ... capped. delivery_count = earlier failed attempts."""
+    return min(cap, base * (2 ** max(0, delivery_count)))
+
+
+class _RawQuorumConsumer(ConsumerCore):
+    """nameko's kombu consumer, but handing over raw messages (we parse the envelope) and
+    never acking what it cannot decode."""
+
+    def get_consumers(self, consumer_cls, channel):
+        consumer = consumer_cls(queues=self.queues, on_message=self._on_raw_message,
+                                **self.consumer_options)
+        consumer.qos(prefetch_count=self.prefetch_count)
+        return [consumer]
+
+    def _on_raw_message(self, message):
+        if self.should_stop:
+            self.requeue_message(message)
+            return
+        for callback in self.callbacks:
+            callback(message.body, message)
+
+    def on_decode_error(self, message, exc):  # pragma: no cover - raw mode never decodes
+        message.reject(requeue=False)
+
+    def reject_message(self, message) -> None:
+        if message.channel.connection:
+            try:
+                message.reject(requeue=False)
+            except AMQPConnectionError:  # pragma: no cover - broker reclaims it anyway
+                pass
+
+
+class EventConsumer(Consumer):
+    consumer_cls = _RawQuorumConsumer
+
+    def __init__(self, event_type: str, **kwargs) -> None:
+        self.event_type = event_type
+        self.queue_name: str | None = None
+        super().__init__(queue=None, requeue_on_error=True, **kwargs)
+
+    def setup(self) -> None:
+        service = self.container.service_name
+        self.queue_name = queue_name(service, self.method_name)
+        REGISTRY.get(self.event_type)
+        subscribed = {s.event_type for s in REGISTRY.subscriptions(service=service)
+                      if s.handler == self.method_name}
+        if self.event_type not in subscribed:
+            raise ConfigurationError(
+                f"{service}.{self.method_name} consumes {self.event_type} but the catalogue "
+                f"has no subscription: add subscribe({service!r}, {self.method_name!r}, "
+                f"{self.event_type!r}) to kit/events/catalogue/{service}.py")
+        self.delivery_limit = int(config.get(DELIVERY_LIMIT_KEY, DEFAULT_DELIVERY_LIMIT))
+        self.backoff = float(config.get(RETRY_BACKOFF_KEY, DEFAULT_RETRY_BACKOFF))
+        self.backoff_max = float(config.get(RETRY_BACKOFF_MAX_KEY, DEFAULT_RETRY_BACKOFF_MAX))
+        topology = consumer_topology(service, self.method_name, sorted(subscribed),
+                                     self.delivery_limit)
+        exchanges, queues = kombu_entities(topology)
+        # Declare this consumer's exchanges, DLQ and queue now (same arguments as
+        # `educrm-bus declare`); kombu redeclares the queue on every reconnect.
+        with Connection(self.amqp_uri) as connection:
+            connection.ensure_connection(max_retries=10, interval_max=2)
+            channel = connection.channel()
+            for exchange in exchanges.values():
+                exchange(channel).declare()
+            for queue in queues.values():
+                queue(channel).declare()
+        self.queue = queues[self.queue_name]
+        self.handled = metrics.events_handled(service)
+        super().setup()
+
+    def handle_message(self, body, message) -> None:
+        try:
+            envelope = parse_envelope(body)
+            if envelope.type not in {s.event_type for s in REGISTRY.subscriptions(
+                    service=self.container.service_name) if s.handler == self.method_name}:
+                raise EnvelopeError(f"unexpected type {envelope.type} on {self.queue_name}")
+            REGISTRY.validate_envelope(envelope)
+        except EnvelopeError as exc:
+            # Can never succeed: dead-letter at once instead of burning the delivery limit.
+            _log.error("dead-lettering malformed message on %s: %s", self.queue_name, exc)
+            self.handled.labels(self.queue_name, "rejected_malformed").inc()
+            self.consumer.reject_message(message)
+            return
+
+        context_data = {"correlation_id": envelope.correlationid, "event_id": envelope.id}
+
+        def spawn_worker() -> None:
+            try:
+                self.container.spawn_worker(
+                    self, (envelope,), {}, context_data=context_data,
+                    handle_result=functools.partial(self.handle_result, message))
+            except ContainerBeingKilled:
+                self.consumer.requeue_message(message)
+
+        # Like nameko: don't block the AMQP consumer greenthread while the pool is full.
+        self.container.spawn_managed_thread(
+            spawn_worker, identifier=f"EventConsumer.wait_for_worker_pool[{self.queue_name}]")
+
+    def handle_message_processed(self, message, result=None, exc_info=None) -> None:
+        if exc_info is None:
+            self.handled.labels(self.queue_name, "acked").inc()
+            self.consumer.ack_message(message)
+            return
+        attempts = int((message.headers or {}).get("x-delivery-count", 0) or 0)
+        delay = retry_delay(attempts, self.backoff, self.backoff_max)
+        _log.warning("handler %s failed (delivery %d of limit %d): %s; requeue in %.2fs",
+                     self.queue_name, attempts + 1, self.delivery_limit, exc_info[1], delay)
+        self.handled.labels(self.queue_name, "retried").inc()
+
+        def requeue_later() -> None:
+            eventlet.sleep(delay)
+            self.consumer.requeue_message(message)
+
+        self.container.spawn_managed_thread(
+            requeue_later, identifier=f"EventConsumer.requeue_later[{self.queue_name}]")
+
+
+def event_consumer(event_type: str, **kwargs) -> Callable:
+    """Decorate a worker method as the consumer of `event_type` (see module doc)."""
+
+    def decorate(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def with_event_context(self, event: Envelope, *args, **kw):
+            # Runs in the worker greenthread: the handler's logs, outgoing events and inbox
+            # see this event's correlation id and consumer name.
+            tokens = (correlation_id.set(event.correlationid or event.id),
+                      current_consumer.set(queue_name(self.name, method.__name__)))
+            try:
+                return method(self, event, *args, **kw)
+            finally:
+                current_consumer.reset(tokens[1])
+                correlation_id.reset(tokens[0])
+
+        return EventConsumer.decorator(event_type, **kwargs)(with_event_context)
+
+    return decorate

@@ -1,0 +1,66 @@
+"""Settings: defaults in code, overridden by a YAML file, overridden by the environment.
+
+Every service declares a frozen dataclass of its settings; `load(cls, prefix)` fills it.
+Environment variables are `EDUCRM_<FIELD>` for shared fields and may be narrowed per service
+(`EDUCRM_IDENTITY_DATABASE_URL` beats `EDUCRM_DATABASE_URL`), so one process environment can
+carry the settings of several services (as `make run` and the tests do).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import typing
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+VAR_DIR = Path(os.environ.get("EDUCRM_VAR_DIR", REPO_ROOT / "var"))
+
+
+def _coerce(value: str, target: typing.Any):
+    if target in (bool, "bool"):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if target in (int, "int"):
+        return int(value)
+    if target in (float, "float"):
+        return float(value)
+    if target in (tuple, "tuple[str, ...]") or str(target).startswith("tuple"):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value
+
+
+def load(cls, service: str | None = None, environ: typing.Mapping[str, str] | None = None):
+    """Build `cls` (a dataclass) from defaults, then `EDUCRM_CONFIG` YAML, then environment."""
+    env = os.environ if environ is None else environ
+    values: dict[str, typing.Any] = {}
+    config_file = env.get("EDUCRM_CONFIG")
+    if config_file:
+        document = yaml.safe_load(Path(config_file).read_text()) or {}
+        values.update(document.get("common", {}) or {})
+        if service:
+            values.update(document.get(service, {}) or {})
+    hints = typing.get_type_hints(cls)
+    for field in dataclasses.fields(cls):
+        names = [f"EDUCRM_{field.name.upper()}"]
+        if service:
+            names.insert(0, f"EDUCRM_{service.upper()}_{field.name.upper()}")
+        for name in names:
+            if name in env:
+                values[field.name] = _coerce(env[name], hints[field.name])
+                break
+    known = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def sqlite_url(service: str) -> str:
+    """The single-machine default database of a service: a SQLite file under var/."""
+    return f"sqlite:///{VAR_DIR / f'{service}.db'}"
+
+
+@dataclasses.dataclass(frozen=True)
+class BusSettings:
+    amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/"
+    # Nameko's own config keys are built from these in kit.events.
+    delivery_limit: int = 5
+    prefetch_count: int = 10

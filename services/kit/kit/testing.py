@@ -1,0 +1,184 @@
+"""Test helpers every service reuses: throw-away databases, a private AMQP vhost, polling.
+
+Use them from a service's conftest.py:
+
+    from kit import testing
+
+    postgres_url = testing.postgres_database_fixture(scope="session")
+    amqp_uri = testing.amqp_vhost_fixture(scope="session")
+
+Tests wait for asynchronous outcomes with `wait_for(predicate, timeout)` — a condition polled
+with a deadline — never with a bare time.sleep.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+import pytest
+
+T = TypeVar("T")
+
+POSTGRES_ADMIN_DSN = os.environ.get(
+    "EDUCRM_TEST_POSTGRES_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+POSTGRES_URL_PREFIX = os.environ.get(
+    "EDUCRM_TEST_POSTGRES_URL_PREFIX", "postgresql+psycopg2://postgres@127.0.0.1:5432/")
+AMQP_BASE_URI = os.environ.get("EDUCRM_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+MANAGEMENT_URL = os.environ.get("EDUCRM_TEST_RABBITMQ_MANAGEMENT", "http://127.0.0.1:15672")
+
+
+class WaitTimeout(AssertionError):
+    pass
+
+
+def wait_for(predicate: Callable[[], T], timeout: float = 10.0, interval: float = 0.05,
+             message: str | None = None) -> T:
+    """Poll `predicate` until it returns something truthy; return it, or fail at the deadline.
+
+    Exceptions from the predicate count as "not yet" until the deadline, then are re-raised.
+    """
+    deadline = time.monotonic() + timeout
+    last_error: BaseException | None = None
+    while True:
+        try:
+            result = predicate()
+            if result:
+                return result
+            last_error = None
+        except Exception as exc:  # noqa: BLE001 - polled condition may fail transiently
+            last_error = exc
+        if time.monotonic() >= deadline:
+            text = message or f"condition not met within {timeout}s: {predicate!r}"
+            raise WaitTimeout(text) from last_error
+        time.sleep(interval)
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+def _admin_execute(sql: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(POSTGRES_ADMIN_DSN)
+    try:
+        connection.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str = "educrm_test") -> Iterator[str]:
+    """Create an empty PostgreSQL database, yield its SQLAlchemy URL, drop it afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    _admin_execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL_PREFIX + name
+    finally:
+        # FORCE ends sessions a test left open (PostgreSQL 13+).
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def sqlite_database(name: str = "test.db") -> Iterator[str]:
+    """A SQLite file in a fresh temp directory (WAL needs a file, not :memory:)."""
+    directory = tempfile.mkdtemp(prefix="educrm_test_")
+    try:
+        yield f"sqlite:///{Path(directory) / name}"
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+# --- RabbitMQ -------------------------------------------------------------------------------
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def _management(method: str, path: str, body: bytes | None = None) -> None:
+    import base64
+    import urllib.request
+
+    parsed = urllib.parse.urlparse(AMQP_BASE_URI)
+    token = base64.b64encode(f"{parsed.username}:{parsed.password}".encode()).decode()
+    request = urllib.request.Request(
+        MANAGEMENT_URL + path, data=body, method=method,
+        headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - local test broker
+
+
+def create_vhost(name: str) -> None:
+    user = urllib.parse.urlparse(AMQP_BASE_URI).username or "guest"
+    if shutil.which("rabbitmqctl"):
+        _rabbitmqctl("add_vhost", name)
+        _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+    else:  # a remote broker: needs the rabbitmq_management plugin
+        quoted = urllib.parse.quote(name, safe="")
+        _management("PUT", f"/api/vhosts/{quoted}")
+        _management("PUT", f"/api/permissions/{quoted}/{user}",
+                    b'{"configure":".*","write":".*","read":".*"}')
+
+
+def delete_vhost(name: str) -> None:
+    if shutil.which("rabbitmqctl"):
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True,
+                       timeout=60)
+    else:
+        _management("DELETE", f"/api/vhosts/{urllib.parse.quote(name, safe='')}")
+
+
+def vhost_uri(name: str, base: str = AMQP_BASE_URI) -> str:
+    parsed = urllib.parse.urlparse(base)
+    return urllib.parse.urlunparse(parsed._replace(path="/" + urllib.parse.quote(name, safe="")))
+
+
+@contextlib.contextmanager
+def amqp_vhost(prefix: str = "educrm_test") -> Iterator[str]:
+    """A private vhost (so parallel test runs never share queues); yields its AMQP URI."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    create_vhost(name)
+    try:
+        yield vhost_uri(name)
+    finally:
+        delete_vhost(name)
+
+
+# --- pytest fixture factories ---------------------------------------------------------------
+
+def postgres_database_fixture(scope: str = "session", name: str | None = None):
+    """A pytest fixture yielding the URL of a throw-away PostgreSQL database."""
+
+    @pytest.fixture(scope=scope, name=name)
+    def _fixture() -> Iterator[str]:
+        with postgres_database() as url:
+            yield url
+
+    return _fixture
+
+
+def sqlite_database_fixture(scope: str = "function", name: str | None = None):
+    @pytest.fixture(scope=scope, name=name)
+    def _fixture() -> Iterator[str]:
+        with sqlite_database() as url:
+            yield url
+
+    return _fixture
+
+
+def amqp_vhost_fixture(scope: str = "session", name: str | None = None):
+    """A pytest fixture yielding an AMQP URI on a private, deleted-afterwards vhost."""
+
+    @pytest.fixture(scope=scope, name=name)
+    def _fixture() -> Iterator[str]:
+        with amqp_vhost() as uri:
+            yield uri
+
+    return _fixture

@@ -1,0 +1,143 @@
+"""The quorum-queue consumer entrypoint, hosted in-process (eventlet session)."""
+import json
+import time
+
+import pika
+import pytest
+from nameko.testing.services import entrypoint_waiter  # noqa: F401
+from nameko.containers import ServiceContainer
+
+from kit import testing
+from kit.events import event_consumer, make_envelope, nameko_config
+from kit.events.consumer import retry_delay
+from kit.events.topology import build_topology, declare
+
+pytestmark = pytest.mark.eventlet
+
+DEMO_TYPE = "crm.kitdemo.widget.made.v1"
+
+
+class Recorder:
+    calls: list = []
+    fail_times: dict = {}
+
+
+class KitDemo:
+    name = "kitdemo"
+
+    @event_consumer(DEMO_TYPE)
+    def on_widget(self, event):
+        from kit.caller import correlation_id
+        from kit.events.context import current_consumer
+
+        Recorder.calls.append(("ok", event.id, event.data["n"], correlation_id.get(),
+                               current_consumer.get(), time.monotonic()))
+
+    @event_consumer(DEMO_TYPE)
+    def on_widget_failing(self, event):
+        Recorder.calls.append(("fail", event.id, event.data["n"], None, None, time.monotonic()))
+        raise RuntimeError("handler always fails")
+
+
+def publish(uri, body, routing_key=DEMO_TYPE, exchange="kitdemo.events"):
+    connection = pika.BlockingConnection(pika.URLParameters(uri))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+    channel.basic_publish(exchange, routing_key, body,
+                          pika.BasicProperties(delivery_mode=2,
+                                               content_type="application/cloudevents+json"))
+    connection.close()
+
+
+def queue_messages(uri, queue):
+    connection = pika.BlockingConnection(pika.URLParameters(uri))
+    try:
+        return connection.channel().queue_declare(queue, passive=True).method.message_count
+    finally:
+        connection.close()
+
+
+def get_one(uri, queue):
+    connection = pika.BlockingConnection(pika.URLParameters(uri))
+    try:
+        method, properties, body = connection.channel().basic_get(queue, auto_ack=True)
+        return properties, body
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def container(vhost_uri):
+    Recorder.calls = []
+    config = nameko_config(AMQP_URI=vhost_uri, EDUCRM_DELIVERY_LIMIT=3,
+                           EDUCRM_RETRY_BACKOFF=0.1, EDUCRM_RETRY_BACKOFF_MAX=1.0)
+    import nameko
+
+    with nameko.config.patch(config):
+        # Topology first, as `educrm-bus declare` does in deployment.
+        connection = pika.BlockingConnection(pika.URLParameters(vhost_uri))
+        assert declare(connection, build_topology(delivery_limit=3)).ok
+        connection.close()
+        yield lambda: ServiceContainer(KitDemo)
+
+
+def test_retry_delay_grows_and_is_capped():
+    assert [retry_delay(n, 0.5, 3.0) for n in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+def test_event_published_before_consumer_started_is_consumed(container, vhost_uri):
+    event = make_envelope(DEMO_TYPE, "w-1", {"n": 1}, correlation_id="corr-42")
+    publish(vhost_uri, event.to_json())  # no worker has ever run
+    assert queue_messages(vhost_uri, "kitdemo.on_widget") == 1
+    c = container()
+    c.start()
+    try:
+        testing.wait_for(lambda: [x for x in Recorder.calls if x[0] == "ok"], timeout=10)
+        ok = [x for x in Recorder.calls if x[0] == "ok"]
+        assert ok[0][1:5] == (event.id, 1, "corr-42", "kitdemo.on_widget")
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget") == 0)
+    finally:
+        c.stop()
+
+
+def test_failing_handler_is_retried_with_backoff_then_dead_lettered(container, vhost_uri):
+    c = container()
+    c.start()
+    try:
+        event = make_envelope(DEMO_TYPE, "w-2", {"n": 2})
+        publish(vhost_uri, event.to_json())
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1,
+                         timeout=20)
+        failures = [x for x in Recorder.calls if x[0] == "fail"]
+        # delivery limit 3: the first delivery plus 3 redeliveries, then dead-lettered.
+        assert len(failures) == 4, failures
+        gaps = [b[5] - a[5] for a, b in zip(failures, failures[1:])]
+        assert all(g >= 0.09 for g in gaps), gaps  # spaced: no hot loop
+        assert gaps[-1] > gaps[0]  # backing off
+        # Nothing else is left in the queue, and the healthy handler applied it once.
+        assert queue_messages(vhost_uri, "kitdemo.on_widget_failing") == 0
+        assert len([x for x in Recorder.calls if x[0] == "ok"]) == 1
+    finally:
+        c.stop()
+    properties, body = get_one(vhost_uri, "kitdemo.on_widget_failing.dlq")
+    assert json.loads(body)["id"] == event.id
+    death = properties.headers["x-death"][0]
+    assert death["reason"] == "delivery_limit"
+    assert death["queue"] == "kitdemo.on_widget_failing"
+
+
+@pytest.mark.parametrize("body", [b"{not json", json.dumps({"specversion": "1.0"}).encode(),
+                                  make_envelope(DEMO_TYPE, "w", {"n": "nan"}).to_json()])
+def test_malformed_message_is_dead_lettered_at_once(container, vhost_uri, body):
+    c = container()
+    c.start()
+    try:
+        publish(vhost_uri, body)
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget.dlq") == 1)
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1)
+        assert Recorder.calls == []
+    finally:
+        c.stop()
+    properties, _ = get_one(vhost_uri, "kitdemo.on_widget.dlq")
+    assert properties.headers["x-death"][0]["reason"] == "rejected"

@@ -1,0 +1,1 @@
+"""EduCRM scheduling service."""

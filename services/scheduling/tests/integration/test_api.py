@@ -1,0 +1,285 @@
+"""The api process end to end: an in-process grpcio server on a free port, real stubs, a real
+database (SQLite and PostgreSQL), the outbox inspected for the events written."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import time
+import uuid
+
+import grpc
+import icalendar
+import jwt
+import openpyxl
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
+from sqlalchemy import select
+
+from kit import migrate, testing
+from kit.access_token import ACCESS_TOKEN_TYPE, AUDIENCE, ISSUER, KeySet
+from kit.db import Database
+from scheduling import api
+from scheduling import models as m
+from scheduling.pb import scheduling_pb2 as pb
+from scheduling.pb import scheduling_pb2_grpc as pb_grpc
+from scheduling.settings import SchedulingSettings
+
+INTERNAL = "test-internal-token"
+PERIODS = [("08:30", "10:00"), ("10:15", "11:45"), ("14:00", "15:30"), ("15:45", "17:15")]
+
+
+class Tokens:
+    def __init__(self):
+        self.key = Ed25519PrivateKey.generate()
+        jwk = json.loads(OKPAlgorithm.to_jwk(self.key.public_key()))
+        jwk.update(kid="k1", alg="EdDSA", use="sig")
+        self.key_set = KeySet(lambda: {"keys": [jwk]})
+
+    def token(self, user_id: str, *roles: str) -> str:
+        now = int(time.time())
+        claims = {"sub": user_id, "name": user_id, "roles": list(roles), "scope": "all",
+                  "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 600,
+                  "jti": uuid.uuid4().hex}
+        return jwt.encode(claims, self.key, algorithm="EdDSA",
+                          headers={"kid": "k1", "typ": ACCESS_TOKEN_TYPE})
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def database_url(request):
+    manager = testing.sqlite_database() if request.param == "sqlite" \
+        else testing.postgres_database("sched_test")
+    with manager as url:
+        migrate.upgrade("scheduling", url)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server(database_url):
+    tokens = Tokens()
+    db = Database(database_url)
+    settings = SchedulingSettings(database_url=database_url, solve_time_limit_seconds=5)
+    running, runner = api.build_server(settings, db, address="127.0.0.1:0",
+                                       key_set=tokens.key_set, internal_token=INTERNAL)
+    channel = grpc.insecure_channel(f"127.0.0.1:{running.port}")
+    yield pb_grpc.SchedulingServiceStub(channel), db, tokens
+    channel.close()
+    running.stop(0)
+    runner.shutdown()
+    db.dispose()
+
+
+SYSTEM = (("x-educrm-internal-token", INTERNAL),)
+
+
+def as_user(tokens, user_id, *roles):
+    return (("authorization", f"Bearer {tokens.token(user_id, *roles)}"),)
+
+
+@pytest.fixture(scope="module")
+def campus(server):
+    stub, _db, tokens = server
+    admin = as_user(tokens, "u-admin", "admin")
+    call = dict(metadata=admin, timeout=10)
+    stub.UpsertCampus(pb.UpsertCampusRequest(campus=pb.Campus(id="campus-sh", name="上海校区")),
+                      **call)
+    stub.SetTimeslots(pb.SetTimeslotsRequest(campus_id="campus-sh", timeslots=[
+        pb.Timeslot(day=d, period=p + 1, start_time=s, end_time=e)
+        for d in range(1, 6) for p, (s, e) in enumerate(PERIODS)]), **call)
+    rooms = {}
+    for name, cap, features in (("101", 30, ["projector"]), ("102", 20, []),
+                                ("Lab", 25, ["computers", "projector"])):
+        rooms[name] = stub.CreateRoom(pb.CreateRoomRequest(room=pb.Room(
+            campus_id="campus-sh", name=name, capacity=cap, features=features)), **call).room.id
+    for cid, name in (("math", "数学"), ("english", "英语"), ("python", "Python"),
+                      ("physics", "物理")):
+        stub.UpsertCourse(pb.UpsertCourseRequest(course=pb.Course(id=cid, name=name)), **call)
+    for tid, name, courses in (("t-wang", "王老师", ["math", "physics"]),
+                               ("t-li", "李老师", ["english"]),
+                               ("t-zhao", "赵老师", ["python", "math"]),
+                               ("t-sun", "孙老师", ["math"])):
+        stub.CreateTeacher(pb.CreateTeacherRequest(teacher=pb.Teacher(
+            id=tid, campus_id="campus-sh", name=name, course_ids=courses)), **call)
+    start = dt.date.today() + dt.timedelta(days=1)
+    term = stub.CreateTerm(pb.CreateTermRequest(term=pb.Term(
+        campus_id="campus-sh", name="2026 春季", start_date=start.isoformat(),
+        end_date=(start + dt.timedelta(days=27)).isoformat())), **call).term
+    sections = {}
+    for name, course, teacher, lessons, cap, groups, feats in (
+            ("Math A", "math", "t-wang", 3, 25, ["g1"], []),
+            ("English A", "english", "t-li", 2, 20, ["g1"], []),
+            ("Python A", "python", "", 2, 24, [], ["computers"]),
+            ("Physics A", "physics", "t-wang", 2, 18, ["g2"], [])):
+        sections[name] = stub.CreateClassSection(pb.CreateClassSectionRequest(section=pb.ClassSection(
+            campus_id="campus-sh", term_id=term.id, course_id=course, name=name,
+            teacher_id=teacher, teacher_candidate_ids=[] if teacher else ["t-zhao"],
+            lessons_per_week=lessons, min_working_days=2, capacity=cap, student_groups=groups,
+            required_room_features=feats)), **call).section.id
+    return dict(term_id=term.id, rooms=rooms, sections=sections, admin=admin)
+
+
+def outbox(db, event_type):
+    with db.session() as s:
+        rows = s.execute(select(m.OUTBOX.c.payload).where(m.OUTBOX.c.event_type == event_type)
+                         .order_by(m.OUTBOX.c.id)).scalars().all()
+    return [json.loads(r) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def published(server, campus):
+    stub, _db, _tokens = server
+    call = dict(metadata=campus["admin"], timeout=10)
+    job = stub.SolveTimetable(pb.SolveTimetableRequest(
+        campus_id="campus-sh", term_id=campus["term_id"], time_limit_seconds=5, seed=1),
+        **call).job
+    assert job.status == pb.SOLVE_JOB_STATUS_QUEUED
+
+    def finished():
+        j = stub.GetSolveJob(pb.GetSolveJobRequest(job_id=job.id), **call).job
+        return j if j.status in (pb.SOLVE_JOB_STATUS_DONE, pb.SOLVE_JOB_STATUS_FAILED) else None
+
+    done = testing.wait_for(finished, timeout=60)
+    assert done.status == pb.SOLVE_JOB_STATUS_DONE, done.error
+    assert done.feasible and done.progress_percent == 100 and done.timetable_id
+    response = stub.PublishTimetable(pb.PublishTimetableRequest(timetable_id=done.timetable_id),
+                                     **call)
+    assert response.timetable.status == pb.TIMETABLE_STATUS_PUBLISHED
+    assert len(response.timetable.lectures) == 9
+    assert response.sessions_scheduled >= 9 * 3  # four weeks, some days before the start
+    return response.timetable
+
+
+def test_publish_writes_events(server, published):
+    _stub, db, _tokens = server
+    (event,) = outbox(db, "crm.scheduling.timetable.published.v1")
+    assert event["data"]["timetable_id"] == published.id
+    scheduled = outbox(db, "crm.scheduling.session.scheduled.v1")
+    assert len(scheduled) == event["data"]["session_count"]
+
+
+def test_views_by_teacher_room_and_permissions(server, campus, published):
+    stub, _db, tokens = server
+    q = pb.GetTimetableRequest(campus_id="campus-sh", term_id=campus["term_id"],
+                               view=pb.TIMETABLE_VIEW_TEACHER, subject_id="t-wang")
+    own = stub.GetTimetable(q, metadata=as_user(tokens, "t-wang", "teacher"), timeout=10)
+    assert len(own.timetable.lectures) == 5  # Math A 3 + Physics A 2
+    assert all(lec.teacher_name == "王老师" for lec in own.timetable.lectures)
+    with pytest.raises(grpc.RpcError) as denied:
+        stub.GetTimetable(q, metadata=as_user(tokens, "t-li", "teacher"), timeout=10)
+    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as sales:
+        stub.ListRooms(pb.ListRoomsRequest(campus_id="campus-sh"),
+                       metadata=as_user(tokens, "u-s", "sales"), timeout=10)
+    assert sales.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    lab = campus["rooms"]["Lab"]
+    room_view = stub.GetTimetable(pb.GetTimetableRequest(
+        campus_id="campus-sh", term_id=campus["term_id"], view=pb.TIMETABLE_VIEW_ROOM,
+        subject_id=lab), metadata=SYSTEM, timeout=10)
+    python_lectures = [lec for lec in published.lectures
+                       if lec.section_id == campus["sections"]["Python A"]]
+    assert all(lec.room_id == lab for lec in python_lectures)
+    assert {lec.section_id for lec in room_view.timetable.lectures} >= {campus["sections"]["Python A"]}
+
+
+def test_conflict_check_reasons(server, campus, published):
+    stub, _db, _tokens = server
+    math = [lec for lec in published.lectures if lec.section_id == campus["sections"]["Math A"]]
+    physics = next(lec for lec in published.lectures
+                   if lec.section_id == campus["sections"]["Physics A"])
+    found = stub.CheckConflicts(pb.CheckConflictsRequest(
+        timetable_id=published.id, section_id=math[0].section_id,
+        lecture_number=math[0].lecture_number,
+        slot=pb.SlotRef(day=physics.day, period=physics.period), room_id=campus["rooms"]["102"]),
+        metadata=SYSTEM, timeout=10).conflicts
+    kinds = {c.kind for c in found}
+    assert {"teacher_busy", "room_too_small"} <= kinds
+    assert all(c.message_zh for c in found)
+
+
+def test_mark_teacher_unavailable_moves_only_affected_lectures(server, campus, published):
+    stub, db, _tokens = server
+    target = next(lec for lec in published.lectures if lec.teacher_id == "t-wang")
+    response = stub.MarkUnavailable(pb.MarkUnavailableRequest(
+        campus_id="campus-sh", term_id=campus["term_id"], teacher_id="t-wang",
+        slots=[pb.SlotRef(day=target.day, period=target.period)], reason="培训 training"),
+        metadata=SYSTEM + (("idempotency-key", "mu-1"),), timeout=30)
+    assert len(response.moves) == 1
+    move = response.moves[0]
+    assert (move.before.section_id, move.before.day, move.before.period) == \
+        (target.section_id, target.day, target.period)
+    assert (move.after.day, move.after.period) != (target.day, target.period)
+    assert response.timetable.status == pb.TIMETABLE_STATUS_PUBLISHED
+    assert response.timetable.version == published.version + 1
+    before = {(x.section_id, x.lecture_number): (x.day, x.period, x.room_id)
+              for x in published.lectures}
+    after = {(x.section_id, x.lecture_number): (x.day, x.period, x.room_id)
+             for x in response.timetable.lectures}
+    assert sum(before[k] != after[k] for k in before) == 1
+    changed = outbox(db, "crm.scheduling.session.changed.v1")
+    assert changed and len(changed) == response.sessions_changed
+    assert all(e["data"]["before"]["day"] == target.day for e in changed)
+    # the same idempotency key answers the same, without a second repair
+    again = stub.MarkUnavailable(pb.MarkUnavailableRequest(
+        campus_id="campus-sh", term_id=campus["term_id"], teacher_id="t-wang",
+        slots=[pb.SlotRef(day=target.day, period=target.period)], reason="培训 training"),
+        metadata=SYSTEM + (("idempotency-key", "mu-1"),), timeout=30)
+    assert again == response
+
+
+def test_place_student_and_report_failures(server, campus, published):
+    stub, db, _tokens = server
+    placed = stub.PlaceStudent(pb.PlaceStudentRequest(
+        student_id="c-1", course_id="math", term_id=campus["term_id"], enrollment_id="e-1"),
+        metadata=SYSTEM, timeout=10)
+    assert placed.placed and placed.section_id == campus["sections"]["Math A"]
+    missing = stub.PlaceStudent(pb.PlaceStudentRequest(
+        student_id="c-1", course_id="chemistry", enrollment_id="e-2"), metadata=SYSTEM, timeout=10)
+    assert not missing.placed and missing.rejections[0].reason == "no_section"
+    assert outbox(db, "crm.scheduling.placement.made.v1")[0]["data"]["customer_id"] == "c-1"
+    assert outbox(db, "crm.scheduling.placement.failed.v1")[0]["data"]["reason"] == "no_section"
+
+
+def test_exports(server, campus, published):
+    stub, _db, _tokens = server
+    query = pb.GetTimetableRequest(campus_id="campus-sh", term_id=campus["term_id"],
+                                   view=pb.TIMETABLE_VIEW_SECTION,
+                                   subject_id=campus["sections"]["Math A"])
+    xlsx = stub.ExportTimetable(pb.ExportTimetableRequest(query=query, format=pb.EXPORT_FORMAT_XLSX),
+                                metadata=SYSTEM, timeout=10)
+    assert xlsx.file_name.endswith(".xlsx") and "spreadsheetml" in xlsx.content_type
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert "周一 Mon" in values and sum(str(v).startswith("Math A 数学") for v in values) == 3
+    ics = stub.ExportTimetable(pb.ExportTimetableRequest(query=query, format=pb.EXPORT_FORMAT_ICS),
+                               metadata=SYSTEM, timeout=10)
+    cal = icalendar.Calendar.from_ical(ics.content)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) >= 3 * 3
+    assert all(str(e["SUMMARY"]).startswith("Math A") for e in events)
+    assert events[0].decoded("DTSTART").tzinfo is not None
+    assert any(tz["TZID"] == "Asia/Shanghai" for tz in cal.walk("VTIMEZONE"))
+
+
+def test_teacher_attendance_and_substitute(server, campus, published):
+    stub, db, tokens = server
+    with db.session() as s:
+        session = s.scalars(select(m.ScheduledSession).where(
+            m.ScheduledSession.section_id == campus["sections"]["Math A"],
+            m.ScheduledSession.status == "scheduled").order_by(m.ScheduledSession.starts_at)).first()
+        sid, teacher = session.id, session.teacher_id
+    signed = stub.RecordTeacherAttendance(pb.RecordTeacherAttendanceRequest(
+        session_id=sid, status=pb.TEACHER_ATTENDANCE_STATUS_SIGNED_IN),
+        metadata=as_user(tokens, teacher, "teacher"), timeout=10).session
+    assert signed.attendance == "signed_in"
+    with pytest.raises(grpc.RpcError) as unqualified:
+        stub.RecordTeacherAttendance(pb.RecordTeacherAttendanceRequest(
+            session_id=sid, status=pb.TEACHER_ATTENDANCE_STATUS_SUBSTITUTE,
+            substitute_teacher_id="t-li"), metadata=SYSTEM, timeout=10)
+    assert unqualified.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    sub = stub.RecordTeacherAttendance(pb.RecordTeacherAttendanceRequest(
+        session_id=sid, status=pb.TEACHER_ATTENDANCE_STATUS_SUBSTITUTE,
+        substitute_teacher_id="t-sun"), metadata=SYSTEM, timeout=10).session
+    assert sub.substitute_teacher_id == "t-sun"
+    changed = [e for e in outbox(db, "crm.scheduling.session.changed.v1") if e["subject"] == sid]
+    assert changed[-1]["data"]["changed_fields"] == ["substitute_teacher_id"]

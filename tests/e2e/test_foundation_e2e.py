@@ -1,0 +1,128 @@
+"""End to end through the HTTP API: the real gateway, identity api and worker, RabbitMQ, Redis
+and PostgreSQL, started the way `make run` starts them."""
+from __future__ import annotations
+
+import concurrent.futures
+
+import httpx
+import pytest
+from system_under_test import running_system
+
+from kit import testing
+
+PASSWORD = "educrm-demo"
+FREEZE_MAX_READS = 8
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    with running_system(tmp_path_factory.mktemp("e2e"),
+                        EDUCRM_GATEWAY_FREEZE_MAX_READS=str(FREEZE_MAX_READS),
+                        EDUCRM_GATEWAY_FREEZE_WINDOW_SECONDS="600") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def http(system):
+    with httpx.Client(base_url=system.gateway_url, timeout=15) as client:
+        yield client
+
+
+def login(http: httpx.Client, username: str, password: str = PASSWORD) -> dict[str, str]:
+    response = http.post("/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_login_me_and_audit_trail(http):
+    admin = login(http, "admin")
+    me = http.get("/v1/me", headers=admin)
+    assert me.status_code == 200, me.text
+    assert me.json()["user"]["username"] == "admin"
+    assert "admin" in me.json()["user"]["roles"]
+
+    marker = http.get("/v1/users/does-not-exist", headers=admin)
+    assert marker.status_code == 404
+    assert marker.headers["content-type"].startswith("application/problem+json")
+
+    # The gateway's audit records travel over RabbitMQ into identity's audit log.
+    def audited():
+        page = http.get("/v1/audit-events", headers=admin,
+                        params={"action": "users.get", "limit": 50}).json()
+        return [e for e in page["items"] if e["status_code"] == 404]
+
+    events = testing.wait_for(audited, timeout=30, message="404 read never reached the audit log")
+    assert events[0]["actor_username"] == "admin"
+    assert events[0]["outcome"] in ("denied", "failed")
+
+
+def test_wrong_password_and_unknown_user_look_the_same(http):
+    wrong = http.post("/v1/auth/login", json={"username": "cs1", "password": "not-it"})
+    unknown = http.post("/v1/auth/login", json={"username": "nobody-here", "password": "not-it"})
+    assert wrong.status_code == unknown.status_code == 401
+    strip = lambda body: {k: v for k, v in body.items() if k not in ("correlation_id", "instance")}  # noqa: E731
+    assert strip(wrong.json()) == strip(unknown.json())
+
+
+def test_director_sees_only_their_region(http):
+    director = login(http, "director1")
+    usernames = {u["username"] for u in http.get("/v1/users", headers=director,
+                                                 params={"limit": 100}).json()["items"]}
+    assert "director1" in usernames
+    assert "sales3" not in usernames and "director2" not in usernames  # region South
+
+
+def test_bad_input_is_a_problem_not_a_500(http):
+    admin = login(http, "admin")
+    cases = [
+        http.post("/v1/auth/login", content=b"{not json", headers={"content-type": "application/json"}),
+        http.post("/v1/auth/login", json={"username": 5}),
+        http.post("/v1/users", headers=admin, json={"username": ["x"], "password": 3}),
+        http.post("/v1/users", headers=admin, content=b"x" * (2 * 1024 * 1024),
+                  ), 
+    ]
+    for response in cases:
+        assert 400 <= response.status_code < 500, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_reading_too_fast_freezes_until_an_admin_unfreezes(http, system):
+    admin = login(http, "admin")
+    tokens = [login(http, "sales2") for _ in range(3)]
+
+    def read(headers):
+        return http.get("/v1/users", headers=headers).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        codes = list(pool.map(read, [tokens[i % 3] for i in range(FREEZE_MAX_READS * 4)]))
+    assert 403 in codes and codes.count(200) <= FREEZE_MAX_READS
+
+    for headers in tokens:  # every token of the user is refused, with the frozen type
+        refused = http.get("/v1/me", headers=headers)
+        assert refused.status_code == 403
+        assert refused.json()["type"].endswith("account-frozen")
+    assert http.post("/v1/auth/login",
+                     json={"username": "sales2", "password": PASSWORD}).status_code == 403
+    assert http.get("/v1/me", headers=admin).status_code == 200  # nobody else is affected
+
+    sales2 = next(u for u in http.get("/v1/users", headers=admin, params={"limit": 100})
+                  .json()["items"] if u["username"] == "sales2")
+    assert sales2["status"] == "frozen"
+    freezes = testing.wait_for(lambda: http.get(
+        "/v1/audit-events", headers=admin,
+        params={"action": "users.freeze", "target_id": sales2["id"]}).json()["items"],
+        timeout=30)
+    assert len(freezes) == 1
+
+    # Only an administrator unfreezes.
+    manager = login(http, "manager1")
+    assert http.post(f"/v1/users/{sales2['id']}/unfreeze", headers=manager).status_code == 403
+    assert http.post(f"/v1/users/{sales2['id']}/unfreeze", headers=admin).status_code == 200
+    again = login(http, "sales2")
+    assert http.get("/v1/me", headers=again).status_code == 200
+
+
+def test_logout_ends_the_session(http):
+    headers = login(http, "cs1")
+    assert http.post("/v1/auth/logout", headers=headers).status_code in (200, 204)
+    assert http.get("/v1/me", headers=headers).status_code == 401
