@@ -22,6 +22,8 @@ async def test_parallel_burst_freezes_exactly_once(harness):
                     for i in range(60)]
         responses = await asyncio.gather(*requests)
         statuses = sorted(r.status_code for r in responses)
+        odd = [r.text for r in responses if r.status_code not in (200, 403)]
+        assert not odd, odd
         assert statuses.count(200) == MAX_READS, statuses
         assert statuses.count(403) == 60 - MAX_READS, statuses
         for response in responses:

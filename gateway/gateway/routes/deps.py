@@ -21,7 +21,17 @@ async def personal_data_reader(request: Request) -> Authenticated:
     return await runtime(request).authenticator.authenticate(request, personal=True)
 
 
+# Async on purpose: FastAPI runs a plain `def` dependency in a worker thread, a thread hop
+# per request that showed up at the top of the profile.
+async def context_dependency(request: Request) -> RequestContext:
+    return request_context(request)
+
+
+async def runtime_dependency(request: Request) -> GatewayRuntime:
+    return runtime(request)
+
+
 Auth = Annotated[Authenticated, Depends(authenticated)]
 PersonalRead = Annotated[Authenticated, Depends(personal_data_reader)]
-Ctx = Annotated[RequestContext, Depends(request_context)]
-Runtime = Annotated[GatewayRuntime, Depends(runtime)]
+Ctx = Annotated[RequestContext, Depends(context_dependency)]
+Runtime = Annotated[GatewayRuntime, Depends(runtime_dependency)]

@@ -1,3 +1,4 @@
+# ruff: noqa: N802 - gRPC method names are fixed by the proto
 """Identity's gRPC API process: `python -m identity.api`.
 
 The servicer only translates between protobuf and the domain services (auth, users, audit);
@@ -10,14 +11,13 @@ import json
 import logging
 
 from google.protobuf import timestamp_pb2
-
 from kit import errors as kit_errors
+from kit.access_token import KeySet
 from kit.db import Database
 from kit.grpc_context import current_call, get_caller, is_internal_call, optional_caller
 from kit.grpc_server import serve
 from kit.internal_auth import load_internal_token
 from kit.logs import configure_logging, mask_phone
-from kit.access_token import KeySet
 
 from . import audit, roles
 from .auth import AuthService, TokenPair
@@ -48,7 +48,7 @@ def _timestamp(value: dt.datetime | None) -> timestamp_pb2.Timestamp | None:
     if value is None:
         return None
     ts = timestamp_pb2.Timestamp()
-    ts.FromDatetime(value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc))
+    ts.FromDatetime(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
     return ts
 
 
@@ -216,8 +216,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             actor_user_id=request.actor_user_id, action=request.action,
             target_type=request.target_type, target_id=request.target_id,
             outcome=request.outcome,
-            since=request.since.ToDatetime(dt.timezone.utc) if request.HasField("since") else None,
-            until=request.until.ToDatetime(dt.timezone.utc) if request.HasField("until") else None)
+            since=request.since.ToDatetime(dt.UTC) if request.HasField("since") else None,
+            until=request.until.ToDatetime(dt.UTC) if request.HasField("until") else None)
         with self.users.db.session() as s:
             rows, next_token = audit.list_events(s, query, request.page_size, request.page_token)
             messages = [audit_message(e) for e in rows]

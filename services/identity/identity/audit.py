@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from typing import Any, Mapping
-
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from collections.abc import Mapping
+from typing import Any
 
 from kit.caller import Caller, correlation_id
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
 from . import pagination
 from .models import AuditEvent, utcnow
@@ -48,7 +48,7 @@ def record(session: Session, *, action: str, outcome: str, actor: Caller | None 
 
 def _parse_time(value: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def store_gateway_record(session: Session, data: Mapping[str, Any]) -> AuditEvent:
@@ -112,4 +112,4 @@ def list_events(session: Session, query: AuditQuery, size: int, token: str
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
     # SQLite returns naive datetimes; everything stored is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -4,10 +4,9 @@ Plain code (no nameko): the worker's entrypoint only calls `apply_gateway_audit`
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from kit.db import Database
 from kit.events import Envelope, claim_event
+from sqlalchemy import select
 
 from .audit import store_gateway_record
 from .models import AuditEvent

@@ -11,11 +11,10 @@ import datetime as dt
 import hmac
 import logging
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session as DbSession
-
 from kit.caller import Caller
 from kit.db import Database
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session as DbSession
 
 from . import audit, errors
 from .freeze_rules import FROZEN, LEFT
@@ -41,7 +40,7 @@ class TokenPair:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 class AuthService:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
-
 from kit import settings as kit_settings
 from kit.db import Database
+from sqlalchemy import select
 
 from . import org, roles
 from .auth import AuthService
@@ -22,6 +22,7 @@ from .keys import SigningKeys
 from .models import OrgUnit, User
 from .passwords import Passwords
 from .settings import IdentitySettings, load_settings
+from .tokens import hash_secret
 from .users import NewUser, UserService
 
 # (code, kind, name, parent code)
@@ -67,8 +68,8 @@ def seed(settings: IdentitySettings, db: Database | None = None, *,
     passwords = Passwords(time_cost=settings.argon2_time_cost,
                           memory_kib=settings.argon2_memory_kib,
                           parallelism=settings.argon2_parallelism)
-    users = UserService(db, passwords, AuthService(db, settings, SigningKeys.from_settings(settings),
-                                                   passwords))
+    keys = SigningKeys.from_settings(settings)
+    users = UserService(db, passwords, AuthService(db, settings, keys, passwords))
     units: dict[str, str] = {}
     with db.session() as s:
         for code, _kind, _name, _parent in ORG_UNITS:
@@ -93,8 +94,6 @@ def seed(settings: IdentitySettings, db: Database | None = None, *,
     if name not in ids or not target.exists():
         if name in ids:
             # The secret is shown once; without the file we cannot recover it, so replace it.
-            from .tokens import hash_secret
-            import secrets
             secret = "bs_" + secrets.token_urlsafe(32)
             with db.session() as s:
                 account = s.get(User, ids[name])

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.orm import Session
-
 from kit.events import add_event
+from sqlalchemy.orm import Session
 
 from .models import User
 
@@ -17,8 +16,8 @@ USER_LEFT = "crm.identity.user.left.v1"
 
 
 def _ts(value: dt.datetime) -> str:
-    value = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    value = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def user_created(session: Session, user: User) -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
 from kit import settings as kit_settings
 
 DEV_KEY_FILE = "identity-signing.pem"
@@ -78,7 +77,7 @@ class SigningKeys:
         return json.dumps(self._jwks, separators=(",", ":"))
 
     @classmethod
-    def from_settings(cls, settings) -> "SigningKeys":
+    def from_settings(cls, settings) -> SigningKeys:
         if settings.signing_key_path:
             path = Path(settings.signing_key_path)
         elif settings.is_production:

@@ -4,13 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import (
-    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
-)
-from sqlalchemy.orm import Mapped, mapped_column
-
 from kit.db import make_base
 from kit.events import inbox_table, outbox_table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
 
 Base = make_base()
 outbox_table(Base.metadata)
@@ -25,7 +31,7 @@ def new_id() -> str:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class OrgUnit(Base):

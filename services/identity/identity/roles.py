@@ -4,7 +4,7 @@ A user's data scope is the widest any of their roles grants; their rights are th
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from kit.caller import DataScope
 

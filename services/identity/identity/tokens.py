@@ -14,7 +14,6 @@ import time
 import uuid
 
 import jwt
-
 from kit.access_token import ACCESS_TOKEN_TYPE, AUDIENCE, ISSUER
 
 from .keys import SigningKeys

@@ -8,17 +8,16 @@ import hashlib
 import json
 import secrets
 
-from sqlalchemy import or_, select, true
-from sqlalchemy.orm import Session as DbSession
-
 from kit import errors as kit_errors
 from kit.caller import Caller, DataScope
 from kit.db import Database
+from sqlalchemy import or_, select, true
+from sqlalchemy.orm import Session as DbSession
 
 from . import audit, errors, events, freeze_rules, org, pagination, roles
 from .auth import AuthService
 from .models import IdempotencyKey, OrgUnit, User, utcnow
-from .passwords import Passwords, PasswordPolicyError, check_password_policy
+from .passwords import PasswordPolicyError, Passwords, check_password_policy
 from .tokens import hash_secret
 from .validation import FieldError, normalise_cn_mobile, normalise_email, normalise_username
 

@@ -7,11 +7,10 @@ import eventlet
 
 eventlet.monkey_patch()
 
-from nameko.extensions import DependencyProvider  # noqa: E402
-
 from kit.db import Database  # noqa: E402
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
+from nameko.extensions import DependencyProvider  # noqa: E402
 
 from .audit_consumer import AUDIT_RECORDED, apply_gateway_audit  # noqa: E402
 from .settings import load_settings  # noqa: E402

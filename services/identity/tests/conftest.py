@@ -6,15 +6,13 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-
+from identity import demo_seed
+from identity.keys import generate_key_file
+from identity.settings import IdentitySettings
 from kit import grpc_client, testing
 from kit.db import Database
 from kit.grpc_server import create_server
 from kit.migrate import upgrade
-
-from identity import demo_seed
-from identity.keys import generate_key_file
-from identity.settings import IdentitySettings
 
 INTERNAL_TOKEN = "identity-test-internal-token"
 DEMO_PASSWORD = "educrm-demo"

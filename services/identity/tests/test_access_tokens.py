@@ -7,13 +7,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
+from identity.keys import SigningKeys
+from identity.tokens import Principal, access_token_claims, sign_access_token
 from kit.access_token import KeySet, verify_access_token
 from kit.caller import Caller, DataScope
 from kit.errors import Unauthenticated
-
-from identity.keys import SigningKeys
-from identity.tokens import Principal, access_token_claims, sign_access_token
 
 PRINCIPAL = Principal(user_id="u1", username="director1", roles=("director",), org_unit_id="r1",
                       department_id=None, region_id="r1", data_scope="region",

@@ -6,13 +6,11 @@ import json
 
 import grpc
 import pytest
-from sqlalchemy import select, text
-
-from kit import grpc_client
-from kit.grpc_errors import error_info
-
 from identity.models import AuditEvent, RefreshToken
 from identity.pb import identity_pb2 as pb
+from kit import grpc_client
+from kit.grpc_errors import error_info
+from sqlalchemy import select, text
 
 from .conftest import DEMO_PASSWORD, INTERNAL_TOKEN, bearer
 
@@ -89,12 +87,13 @@ def test_refresh_unknown_and_expired(stub, env, login):
     assert fails(stub.RefreshToken, pb.RefreshTokenRequest(
         refresh_token="rt_nope")).reason == "refresh_token.invalid"
     tokens = login("teacher1", fresh=True)
-    from identity.tokens import hash_secret
     import datetime as dt
+
+    from identity.tokens import hash_secret
     with env.db.session() as s:
         row = s.scalar(select(RefreshToken).where(
             RefreshToken.token_hash == hash_secret(tokens.refresh_token)))
-        row.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+        row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     assert fails(stub.RefreshToken, pb.RefreshTokenRequest(
         refresh_token=tokens.refresh_token)).reason == "refresh_token.expired"
 
@@ -332,8 +331,8 @@ def test_health(server):
 
 def test_password_rehashed_when_parameters_change(env):
     """Login upgrades a hash made with weaker parameters."""
-    from identity.auth import AuthService
     from identity.audit import Origin
+    from identity.auth import AuthService
     from identity.keys import SigningKeys
     from identity.models import User
     from identity.passwords import Passwords

@@ -1,10 +1,8 @@
 """Who may freeze, unfreeze and close accounts (pure rules)."""
 import pytest
-
+from identity import freeze_rules, roles
 from kit.caller import Caller, DataScope
 from kit.errors import PermissionDenied
-
-from identity import freeze_rules, roles
 
 
 def caller(*user_roles, user_id="me"):

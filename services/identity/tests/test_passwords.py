@@ -2,9 +2,8 @@
 import time
 
 import pytest
-
 from identity import validation
-from identity.passwords import Passwords, PasswordPolicyError, check_password_policy
+from identity.passwords import PasswordPolicyError, Passwords, check_password_policy
 
 
 @pytest.fixture(scope="module")

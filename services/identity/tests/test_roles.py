@@ -1,9 +1,7 @@
 """Roles, data scopes, rights and org placement: pure rules."""
 import pytest
-
-from kit.caller import DataScope
-
 from identity import org, roles
+from kit.caller import DataScope
 
 
 @pytest.mark.parametrize("user_roles, scope", [

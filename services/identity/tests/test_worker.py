@@ -5,15 +5,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import func, select
-
+from identity.audit_consumer import AUDIT_RECORDED, CONSUMER, apply_gateway_audit
+from identity.models import AuditEvent
 from kit import testing
 from kit.db import Database
 from kit.events import make_envelope
 from kit.migrate import upgrade
-
-from identity.audit_consumer import AUDIT_RECORDED, CONSUMER, apply_gateway_audit
-from identity.models import AuditEvent
+from sqlalchemy import func, select
 
 pytestmark = pytest.mark.eventlet
 
@@ -59,9 +57,8 @@ def test_consumer_stores_once(db):
 
 
 def test_worker_entrypoint_with_worker_factory(db):
-    from nameko.testing.services import worker_factory
-
     from identity.worker import IdentityWorker
+    from nameko.testing.services import worker_factory
 
     worker = worker_factory(IdentityWorker, db=db)
     event = gateway_record(outcome="denied", status_code=403)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import grpc
 import grpc.aio

@@ -22,8 +22,9 @@ import signal
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable, Sequence
 from concurrent import futures
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -46,6 +47,12 @@ _CORRELATION_ID_SHAPE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 CallerCheck = Callable[[Caller], None]
 
 
+class KeysUnavailable(errors.DomainError):
+    """The JWKS could not be fetched (identity down): retryable, not the caller's fault."""
+    code = grpc.StatusCode.UNAVAILABLE
+    reason = "auth.keys_unavailable"
+
+
 def _metadata(context) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in context.invocation_metadata() or ():
@@ -60,7 +67,7 @@ class _Instruments:
     duration: Any
 
     @classmethod
-    def for_part(cls, part: str) -> "_Instruments":
+    def for_part(cls, part: str) -> _Instruments:
         return cls(
             requests=metrics.counter(part, "grpc_requests", "gRPC calls served, by method and "
                                      "status code", labelnames=("method", "code")),
@@ -100,6 +107,9 @@ class PlumbingInterceptor(grpc.ServerInterceptor):
                 caller = Caller.from_claims(verify_access_token(token.strip(), self.key_set))
                 if self.caller_check is not None:
                     self.caller_check(caller)
+            except grpc.RpcError:
+                raise KeysUnavailable("signing keys unavailable",
+                                      message_zh="暂时无法验证令牌，请稍后重试") from None
             except errors.DomainError:
                 # A public method (Login, Logout with an expired token) ignores a bad token.
                 if not public:

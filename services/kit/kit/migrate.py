@@ -11,8 +11,8 @@ import argparse
 import importlib
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from alembic import command
 from alembic.config import Config

@@ -20,8 +20,9 @@ import tempfile
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 import pytest
 
@@ -100,7 +101,8 @@ def sqlite_database(name: str = "test.db") -> Iterator[str]:
 # --- RabbitMQ -------------------------------------------------------------------------------
 
 def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+    subprocess.run(["rabbitmqctl", "-q", *args],  # noqa: S603,S607 - local test broker
+                   check=True, capture_output=True, timeout=60)
 
 
 def _management(method: str, path: str, body: bytes | None = None) -> None:
@@ -112,7 +114,7 @@ def _management(method: str, path: str, body: bytes | None = None) -> None:
     request = urllib.request.Request(
         MANAGEMENT_URL + path, data=body, method=method,
         headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - local test broker
+    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - http(s) URL from settings
 
 
 def create_vhost(name: str) -> None:
@@ -129,7 +131,8 @@ def create_vhost(name: str) -> None:
 
 def delete_vhost(name: str) -> None:
     if shutil.which("rabbitmqctl"):
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True,
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name],  # noqa: S603,S607
+                       capture_output=True,
                        timeout=60)
     else:
         _management("DELETE", f"/api/vhosts/{urllib.parse.quote(name, safe='')}")

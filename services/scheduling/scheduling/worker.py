@@ -8,7 +8,10 @@ CPU-bound work would starve the eventlet hub (it runs in the api process).
 """
 import eventlet
 
-eventlet.monkey_patch()
+# A second patch (e.g. under the test session, already patched) walks every live lock and
+# can trip over native objects (numba's) loaded in between: patch once.
+if not eventlet.patcher.is_monkey_patched("thread"):
+    eventlet.monkey_patch()
 
 from nameko.extensions import DependencyProvider  # noqa: E402
 from nameko.timer import timer  # noqa: E402

@@ -1,8 +1,7 @@
 """The demo's own tables: its domain table plus the kit's outbox and inbox."""
-from sqlalchemy import Column, Integer, String
-
 from kit.db import make_base
 from kit.events import inbox_table, outbox_table
+from sqlalchemy import Column, Integer, String
 
 Base = make_base()
 outbox_table(Base.metadata)

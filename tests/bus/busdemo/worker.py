@@ -5,14 +5,19 @@ eventlet.monkey_patch()
 
 import os  # noqa: E402
 
+from kit.db import Database  # noqa: E402
+from kit.events import (  # noqa: E402
+    Envelope,
+    OutboxRelay,
+    claim_event,
+    event_consumer,
+    nameko_config,
+    run_worker,
+)
 from nameko.extensions import DependencyProvider  # noqa: E402
 
 from busdemo import catalogue  # noqa: E402
 from busdemo.models import AppliedWidget  # noqa: E402
-from kit.db import Database  # noqa: E402
-from kit.events import (  # noqa: E402
-    Envelope, OutboxRelay, claim_event, event_consumer, nameko_config, run_worker,
-)
 
 
 def database_url() -> str:

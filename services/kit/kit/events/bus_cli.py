@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
         from kit.events.dead_letters import (
-            dead_letter_queues, list_dead_letters, replay_dead_letters,
+            dead_letter_queues,
+            list_dead_letters,
+            replay_dead_letters,
         )
 
         dlqs = dead_letter_queues(topology, args.queue)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import eventlet
 from amqp.exceptions import ConnectionError as AMQPConnectionError
@@ -84,12 +84,28 @@ class _RawQuorumConsumer(ConsumerCore):
     def on_decode_error(self, message, exc):  # pragma: no cover - raw mode never decodes
         message.reject(requeue=False)
 
+    # nameko only swallows amqp's ConnectionError here; an ack on a socket the broker just
+    # reset raises ConnectionResetError instead, which kills the container and the process
+    # (measured: ARCHITECTURE §3 claim 3). An ack/reject that can't reach the broker is
+    # harmless: the broker redelivers the unacked message on the new connection and the
+    # inbox turns the redelivery into a no-op.
+    def _settle(self, message, action: str, settle: Callable[[], None]) -> None:
+        if not message.channel.connection:
+            return
+        try:
+            settle()
+        except (AMQPConnectionError, OSError, *self.connection_errors) as exc:
+            _log.warning("could not %s message (connection lost; it will be redelivered): %r",
+                         action, exc)
+
+    def ack_message(self, message) -> None:
+        self._settle(message, "ack", message.ack)
+
+    def requeue_message(self, message) -> None:
+        self._settle(message, "requeue", message.requeue)
+
     def reject_message(self, message) -> None:
-        if message.channel.connection:
-            try:
-                message.reject(requeue=False)
-            except AMQPConnectionError:  # pragma: no cover - broker reclaims it anyway
-                pass
+        self._settle(message, "dead-letter", lambda: message.reject(requeue=False))
 
 
 class EventConsumer(Consumer):

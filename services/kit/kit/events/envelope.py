@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import re
 import uuid
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from kit.caller import correlation_id as correlation_id_var
 
@@ -20,7 +21,8 @@ CONTENT_TYPE = "application/cloudevents+json"
 DATA_CONTENT_TYPE = "application/json"
 
 # crm.<service>.<aggregate>.<past_verb>.v<N>; aggregate and verb may contain '_' (reminder_due).
-TYPE_PATTERN = re.compile(r"^crm\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.v([1-9][0-9]*)$")
+TYPE_PATTERN = re.compile(
+    r"^crm\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.v([1-9][0-9]*)$")
 
 _REQUIRED = ("specversion", "id", "type", "source", "time", "datacontenttype", "data")
 
@@ -33,7 +35,8 @@ def producer_of(event_type: str) -> str:
     """The service part of an event type: crm.identity.user.frozen.v1 -> identity."""
     match = TYPE_PATTERN.match(event_type)
     if not match:
-        raise EnvelopeError(f"event type {event_type!r} is not crm.<service>.<aggregate>.<verb>.v<N>")
+        raise EnvelopeError(
+            f"event type {event_type!r} is not crm.<service>.<aggregate>.<verb>.v<N>")
     return match.group(1)
 
 
@@ -42,7 +45,7 @@ def source_of(service: str) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 @dataclasses.dataclass(frozen=True)

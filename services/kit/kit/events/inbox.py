@@ -52,7 +52,7 @@ def claim_event(session: Session, event: Envelope, consumer: str | None = None) 
     if not consumer:
         raise RuntimeError("claim_event outside a kit event consumer needs consumer=")
     values = dict(consumer=consumer, event_id=event.id, event_type=event.type,
-                  processed_at=dt.datetime.now(dt.timezone.utc))
+                  processed_at=dt.datetime.now(dt.UTC))
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         statement = postgresql.insert(INBOX).values(**values).on_conflict_do_nothing()
@@ -65,5 +65,5 @@ def claim_event(session: Session, event: Envelope, consumer: str | None = None) 
 
 def purge_processed(session: Session, older_than: dt.timedelta) -> int:
     """Forget ids older than the longest possible redelivery window (housekeeping)."""
-    cutoff = dt.datetime.now(dt.timezone.utc) - older_than
+    cutoff = dt.datetime.now(dt.UTC) - older_than
     return session.execute(delete(INBOX).where(INBOX.c.processed_at < cutoff)).rowcount

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import (
-    BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, event,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
 )
 from sqlalchemy.orm import Session
 
@@ -62,7 +72,7 @@ _DIRTY_KEY = "kit.outbox.dirty"
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def add_event(session: Session, event_type: str, subject: str | None, data: Mapping[str, Any],

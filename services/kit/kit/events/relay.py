@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from kombu import Connection, Exchange
 from nameko import config
@@ -79,8 +79,8 @@ class RelayLoop:
         if self._connection is not None:
             try:
                 self._connection.release()
-            except Exception:  # noqa: BLE001 - closing a broken connection
-                pass
+            except Exception as exc:  # noqa: BLE001 - closing a broken connection
+                _log.debug("closing relay connection: %r", exc)
         self._connection = self._producer = None
 
     def _publish(self, row) -> None:
@@ -143,7 +143,7 @@ class RelayLoop:
             self.lag.set(0)
         else:
             if oldest.tzinfo is None:  # SQLite hands back naive UTC
-                oldest = oldest.replace(tzinfo=dt.timezone.utc)
+                oldest = oldest.replace(tzinfo=dt.UTC)
             self.lag.set(max(0.0, (utcnow() - oldest).total_seconds()))
 
     # -- the loop -------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from kit.events.catalogue import REGISTRY, Registry, exchange_name, queue_name
 
@@ -89,7 +90,7 @@ def build_topology(registry: Registry = REGISTRY,
     """Everything the catalogue implies: every producer's exchange, every consumer's queues."""
     exchanges = {(exchange_name(p), "topic") for p in registry.producers()}
     queues: list[QueueSpec] = []
-    for queue, subscriptions in sorted(registry.queues().items()):
+    for _queue, subscriptions in sorted(registry.queues().items()):
         first = subscriptions[0]
         part = consumer_topology(first.service, first.handler,
                                  [s.event_type for s in subscriptions], delivery_limit)

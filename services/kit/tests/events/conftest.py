@@ -1,9 +1,8 @@
 import pytest
-from sqlalchemy import MetaData
-
 from kit import testing
 from kit.db import NAMING_CONVENTION, Database
 from kit.events import inbox_table, outbox_table
+from sqlalchemy import MetaData
 
 postgres_url = testing.postgres_database_fixture(scope="session")
 amqp_uri = testing.amqp_vhost_fixture(scope="session")

@@ -1,7 +1,6 @@
 """Contract tests of the catalogue itself."""
 import pytest
 import yaml
-
 from kit.events import catalogue
 from kit.events.asyncapi import build_document
 from kit.events.catalogue import REGISTRY, EventValidationError, UnknownEventType

@@ -4,13 +4,12 @@ import time
 
 import pika
 import pytest
-from nameko.testing.services import entrypoint_waiter  # noqa: F401
-from nameko.containers import ServiceContainer
-
 from kit import testing
 from kit.events import event_consumer, make_envelope, nameko_config
 from kit.events.consumer import retry_delay
 from kit.events.topology import build_topology, declare
+from nameko.containers import ServiceContainer
+from nameko.testing.services import entrypoint_waiter  # noqa: F401
 
 pytestmark = pytest.mark.eventlet
 
@@ -112,7 +111,7 @@ def test_failing_handler_is_retried_with_backoff_then_dead_lettered(container, v
         failures = [x for x in Recorder.calls if x[0] == "fail"]
         # delivery limit 3: the first delivery plus 3 redeliveries, then dead-lettered.
         assert len(failures) == 4, failures
-        gaps = [b[5] - a[5] for a, b in zip(failures, failures[1:])]
+        gaps = [b[5] - a[5] for a, b in zip(failures, failures[1:], strict=False)]
         assert all(g >= 0.09 for g in gaps), gaps  # spaced: no hot loop
         assert gaps[-1] > gaps[0]  # backing off
         # Nothing else is left in the queue, and the healthy handler applied it once.
@@ -141,3 +140,34 @@ def test_malformed_message_is_dead_lettered_at_once(container, vhost_uri, body):
         c.stop()
     properties, _ = get_one(vhost_uri, "kitdemo.on_widget.dlq")
     assert properties.headers["x-death"][0]["reason"] == "rejected"
+
+
+def test_dead_letters_list_and_replay_cli(container, vhost_uri, capsys):
+    from kit.events.bus_cli import main
+
+    c = container()
+    c.start()
+    try:
+        event = make_envelope(DEMO_TYPE, "w-3", {"n": 3})
+        publish(vhost_uri, event.to_json())
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1,
+                         timeout=20)
+        capsys.readouterr()
+        assert main(["--amqp-uri", vhost_uri, "--delivery-limit", "3", "dead-letters", "list",
+                     "--queue", "kitdemo.on_widget_failing"]) == 0
+        listing = capsys.readouterr().out
+        assert event.id in listing and "reason=delivery_limit" in listing
+        assert queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1  # list keeps it
+        Recorder.calls.clear()
+        # Replay to the queue it died in only: the failing handler sees it again.
+        assert main(["--amqp-uri", vhost_uri, "--delivery-limit", "3", "dead-letters", "replay",
+                     "--queue", "kitdemo.on_widget_failing", "--id", event.id,
+                     "--to-queue"]) == 0
+        assert "1 replayed" in capsys.readouterr().out
+        testing.wait_for(lambda: [x for x in Recorder.calls if x[0] == "fail"], timeout=10)
+        assert not [x for x in Recorder.calls if x[0] == "ok"]
+        # ...and after its delivery limit it is dead-lettered again, not lost.
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1,
+                         timeout=20)
+    finally:
+        c.stop()

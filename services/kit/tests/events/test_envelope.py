@@ -2,7 +2,6 @@ import json
 import uuid
 
 import pytest
-
 from kit.caller import correlation_id
 from kit.events.envelope import EnvelopeError, make_envelope, parse_envelope, producer_of
 

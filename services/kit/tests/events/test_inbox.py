@@ -2,10 +2,9 @@
 import threading
 
 import pytest
-from sqlalchemy import text
-
 from kit.events import claim_event, make_envelope
 from kit.events.context import current_consumer
+from sqlalchemy import text
 
 LEFT = {"user_id": "u-1", "successor_user_id": "u-2", "left_at": "2025-10-01T00:00:00Z"}
 

@@ -2,10 +2,9 @@
 import json
 
 import pytest
-from sqlalchemy import select, text
-
 from kit.events import EventValidationError, UnknownEventType, add_event
 from kit.events.outbox import OUTBOX, outbox_committed
+from sqlalchemy import select, text
 
 LEFT = {"user_id": "u-1", "successor_user_id": "u-2", "left_at": "2025-10-01T00:00:00Z"}
 

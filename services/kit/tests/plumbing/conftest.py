@@ -13,7 +13,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf import wrappers_pb2
 from jwt.algorithms import OKPAlgorithm
-
 from kit import access_token, errors, grpc_context
 from kit.caller import correlation_id
 from kit.grpc_server import create_server

@@ -8,11 +8,10 @@ import pytest
 from google.protobuf import wrappers_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from prometheus_client import REGISTRY
-
 from kit import grpc_client
 from kit.caller import correlation_id
 from kit.grpc_errors import error_info
+from prometheus_client import REGISTRY
 
 from .conftest import INTERNAL_TOKEN, SERVICE, unary
 

@@ -7,7 +7,6 @@ import os
 import stat
 
 import pytest
-
 from kit import internal_auth, logs, metrics
 from kit.caller import correlation_id
 

@@ -10,16 +10,22 @@ Re-solving after a teacher/room became unavailable, keeping the timetable stable
     changed = instance.with_restrictions(unavailable=instance.teacher_unavailable("t1", 2, 3))
     result = solve(changed, time_limit=10, initial=old, previous=Previous(old, moved_weight=5))
 """
-from . import numba_cache
+from .checker import Report, check, moved_lectures
+from .instance import Course, Curriculum, Instance, Room
+from .instance_format import InstanceFormatError, format_instance, load_instance, parse_instance, write_instance
+from .solution import Assignment, Solution
+from .solution_format import SolutionFormatError, format_solution, load_solution, parse_solution, write_solution
 
-numba_cache.configure()
+_SOLVER_NAMES = {"AnnealingParams", "Previous", "Progress", "SolveResult", "solve"}
 
-from .checker import Report, check, moved_lectures  # noqa: E402
-from .instance import Course, Curriculum, Instance, Room  # noqa: E402
-from .instance_format import InstanceFormatError, format_instance, load_instance, parse_instance, write_instance  # noqa: E402
-from .solution import Assignment, Solution  # noqa: E402
-from .solution_format import SolutionFormatError, format_solution, load_solution, parse_solution, write_solution  # noqa: E402
-from .solver import AnnealingParams, Previous, Progress, SolveResult, solve  # noqa: E402
+
+def __getattr__(name: str):
+    # the solver pulls in numba (slow to import); formats and checker do not need it
+    if name in _SOLVER_NAMES:
+        from . import solver
+        return getattr(solver, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AnnealingParams", "Assignment", "Course", "Curriculum", "Instance", "InstanceFormatError",

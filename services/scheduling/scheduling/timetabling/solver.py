@@ -39,7 +39,7 @@ class AnnealingParams:
     start_temperature: float = 2.5
     end_temperature: float = 0.08
     cycles: int = 1
-    hard_weight: float = 20.0
+    hard_weight: float = 50.0
     p_room_only: float = 0.1  # share of moves that only change the room
     p_keep_room: float = 0.3  # share of period-changing moves that keep the room
     chunk_iterations: int = 50_000  # iterations between deadline/progress checks
@@ -213,8 +213,8 @@ def solve(
         never move. Lectures of `initial` no longer allowed are re-placed.
     previous: minimal-perturbation penalty w.r.t. an earlier timetable (see Previous).
     should_stop: polled between chunks; returning True ends the search with its best.
-    on_progress: called from the searching threads (serialised by a lock), about once a
-        second and on every new best at the end of a chunk.
+    on_progress: called from the searching threads (serialised by a lock), at most every
+        0.2 s on a new best and at least about once a second.
     """
     if time_limit is None and max_iterations is None:
         raise ValueError("give time_limit, max_iterations or both")
@@ -276,7 +276,8 @@ def solve(
                 if on_progress is not None:
                     best = (int(search.best_cost[0]), int(search.best_cost[1]))
                     now = time.monotonic()
-                    if best != best_before or now - last_report >= 1.0:
+                    since = now - last_report
+                    if (best != best_before and since >= 0.2) or since >= 1.0:
                         last_report = now
                         with lock:
                             on_progress(Progress(k, now - start, int(search.counters[ITERATIONS]),

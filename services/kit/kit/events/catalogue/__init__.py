@@ -3,6 +3,7 @@
 One registry (`REGISTRY`), organised per producing service: add a type in the producer's
 module, a subscription in the consumer's module. Importing this package loads them all.
 """
+from . import enrollment, gateway, identity, scheduling  # noqa: F401,E402  (registration)
 from ._registry import (
     REGISTRY,
     EventType,
@@ -16,7 +17,6 @@ from ._registry import (
     register,
     subscribe,
 )
-from . import enrollment, gateway, identity, scheduling  # noqa: F401,E402  (registration)
 
 get = REGISTRY.get
 validate_data = REGISTRY.validate_data

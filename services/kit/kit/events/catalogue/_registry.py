@@ -6,7 +6,8 @@ Per-service modules (identity.py, scheduling.py, ...) call `register` and `subsc
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import jsonschema
 from jsonschema import Draft202012Validator

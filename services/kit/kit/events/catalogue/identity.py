@@ -3,7 +3,16 @@
 Owner: the identity engineer may refine these schemas (add optional fields freely; a breaking
 change is a new `.v2` type registered next to the old one).
 """
-from ._registry import ID, NULLABLE_ID, TEXT, TIMESTAMP, EventType, object_schema, register, subscribe
+from ._registry import (
+    ID,
+    NULLABLE_ID,
+    TEXT,
+    TIMESTAMP,
+    EventType,
+    object_schema,
+    register,
+    subscribe,
+)
 
 register(EventType(
     type="crm.identity.user.created.v1",
