@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S607 - a benchmark starting its own local processes
 """Gateway benchmark: requests/s and latency of an authenticated, rate-limited, audited read,
 beside a floor app (JWT verify + one Redis Lua counter), plus logins/s.
 

@@ -14,11 +14,10 @@ import grpc
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from redis.asyncio import Redis
-
 from kit.access_token import KeySet, verify_access_token
 from kit.errors import Unauthenticated
 from kit.grpc_client import fetch_jwks
+from redis.asyncio import Redis
 
 COUNTER = """
 local n = redis.call('INCR', KEYS[1])

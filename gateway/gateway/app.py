@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -18,8 +18,8 @@ from .audit import AuditPublisher
 from .auth import Authenticator
 from .freeze import Freezer, resolve_internal_token
 from .gate import RequestGate
-from .identity_client import IdentityClient
 from .idempotency import IdempotencyStore
+from .identity_client import IdentityClient
 from .keys import JwksCache
 from .metrics import GatewayMetrics
 from .middleware import GatewayMiddleware

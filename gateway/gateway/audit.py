@@ -16,12 +16,12 @@ import asyncio
 import datetime as dt
 import logging
 import uuid
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import aiormq
-from pamqp import commands as spec
-
 from kit.events.envelope import CONTENT_TYPE, make_envelope
+from pamqp import commands as spec
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class AuditPublisher:
         if connection is not None and not connection.is_closed:
             try:
                 await connection.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection may fail too
+            except Exception:  # noqa: BLE001, S110 - closing a broken connection may fail too
                 pass
 
     async def close(self) -> None:

@@ -14,11 +14,10 @@ import time
 from typing import Any
 
 from fastapi import Request
-from redis.exceptions import RedisError
-
 from kit.access_token import verify_access_token
 from kit.caller import Caller
 from kit.errors import Unauthenticated
+from redis.exceptions import RedisError
 
 from . import problems
 from .context import RequestContext, request_context

@@ -15,11 +15,10 @@ import contextlib
 import logging
 from pathlib import Path
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
-
 from identity.pb import identity_pb2
 from kit import caller as kit_caller
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from .identity_client import INTERNAL_TOKEN_METADATA, IdentityClient
 from .metrics import GatewayMetrics

@@ -6,17 +6,17 @@ only deal with messages.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-
 from identity.pb import identity_pb2, identity_pb2_grpc
 from kit import grpc_errors
+from kit.internal_auth import INTERNAL_TOKEN_METADATA  # noqa: F401 - re-exported
 
 from .problems import Problem, from_grpc_error
 
-INTERNAL_TOKEN_METADATA = "x-educrm-internal-token"
 Metadata = Sequence[tuple[str, str]]
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import grpc
 import jwt
-
 from kit.access_token import KeySet
 
 from .problems import dependency_unavailable

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import grpc
 from fastapi import FastAPI, Request

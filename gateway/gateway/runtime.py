@@ -4,16 +4,15 @@ from __future__ import annotations
 import dataclasses
 
 from fastapi import Request
-from redis.asyncio import Redis
-
 from kit import caller as kit_caller
+from redis.asyncio import Redis
 
 from .audit import AuditPublisher
 from .auth import Authenticated, Authenticator
 from .context import RequestContext
 from .freeze import Freezer
-from .identity_client import IdentityClient
 from .idempotency import IdempotencyStore
+from .identity_client import IdentityClient
 from .keys import JwksCache
 from .metrics import GatewayMetrics
 from .rate_limits import LoginLimiter

@@ -6,9 +6,8 @@ import datetime as dt
 from typing import Generic, Literal, TypeVar
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from pydantic import BaseModel, ConfigDict, Field
-
 from identity.pb import identity_pb2
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 ID_PATTERN = r"^[A-Za-z0-9_\-]{1,64}$"
@@ -36,7 +35,7 @@ class LogoutBody(StrictBody):
 class TokenPair(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_in: int
 
 

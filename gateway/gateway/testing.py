@@ -21,7 +21,6 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-
 from identity.pb import identity_pb2, identity_pb2_grpc
 from kit.access_token import ACCESS_TOKEN_TYPE, AUDIENCE, ISSUER
 
@@ -132,7 +131,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
         refresh = uuid.uuid4().hex
         self.sessions[refresh] = user.id
         return identity_pb2.TokenPair(access_token=self.minter.access_token(user),
-                                      refresh_token=refresh, token_type="Bearer",
+                                      refresh_token=refresh, token_type="Bearer",  # noqa: S106
                                       expires_in=900)
 
     def _caller(self, context) -> dict[str, Any]:

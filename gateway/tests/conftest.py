@@ -5,15 +5,14 @@ Not eventlet-patched (asyncio + grpc.aio). Async tests run on anyio's pytest plu
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import json
 import sys
-import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 import aiormq
 import httpx

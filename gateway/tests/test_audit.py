@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from gateway.audit import AuditPublisher
 from gateway.testing import assert_problem, wait_until
 from kit.events import catalogue

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from gateway.testing import assert_problem
 
 pytestmark = pytest.mark.anyio

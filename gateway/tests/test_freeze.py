@@ -4,9 +4,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redis.asyncio import Redis
-
 from gateway.testing import INTERNAL_TOKEN, assert_problem, wait_until
+from redis.asyncio import Redis
 
 pytestmark = pytest.mark.anyio
 

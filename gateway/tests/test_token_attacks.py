@@ -8,7 +8,6 @@ import time
 
 import jwt
 import pytest
-
 from gateway.testing import assert_problem
 
 pytestmark = pytest.mark.anyio

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from google.protobuf.timestamp_pb2 import Timestamp
-
 from identity.pb import identity_pb2
 
 from ..auth import require_right

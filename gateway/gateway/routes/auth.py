@@ -4,9 +4,8 @@ from __future__ import annotations
 import time
 
 from fastapi import APIRouter, Response
-from redis.exceptions import RedisError
-
 from identity.pb import identity_pb2
+from redis.exceptions import RedisError
 
 from .. import problems
 from ..problems import Problem

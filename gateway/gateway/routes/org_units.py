@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-
 from identity.pb import identity_pb2
 
 from ..runtime import forward_metadata

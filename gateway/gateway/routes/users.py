@@ -4,14 +4,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-
 from identity.pb import identity_pb2
 
 from ..auth import require_right
 from ..idempotency import fingerprint, idempotency_key
 from ..runtime import forward_metadata
-from ..schemas import (ID_PATTERN, STATUS_FILTER, CreateUserBody, FreezeBody, Page, UnfreezeBody,
-                       UserOut, UserStatusName, page, user_json)
+from ..schemas import (
+    ID_PATTERN,
+    STATUS_FILTER,
+    CreateUserBody,
+    FreezeBody,
+    Page,
+    UnfreezeBody,
+    UserOut,
+    UserStatusName,
+    page,
+    user_json,
+)
 from .deps import Auth, Ctx, PersonalRead, Runtime
 
 router = APIRouter(prefix="/v1/users", tags=["users"])

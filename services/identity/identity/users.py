@@ -12,6 +12,7 @@ from kit import errors as kit_errors
 from kit.caller import Caller, DataScope
 from kit.db import Database
 from sqlalchemy import or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from . import audit, errors, events, freeze_rules, org, pagination, roles
@@ -37,6 +38,11 @@ class NewUser:
         body = dataclasses.asdict(self)
         body.pop("password")
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _username_taken() -> kit_errors.AlreadyExists:
+    return kit_errors.AlreadyExists("username taken", reason="user.username_taken",
+                                    message_zh="用户名已被占用")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,21 +137,48 @@ class UserService:
 
     def create_user(self, caller: Caller | None, new: NewUser, *, idempotency_key: str = "",
                     origin: audit.Origin = audit.Origin(), enforce_policy: bool = True) -> User:
+        """Create a user; with an idempotency key, a repeat returns the first result.
+
+        Two concurrent requests under one new key both pass the lookup; the database settles
+        it (primary key of idempotency_keys, unique username): the loser's transaction rolls
+        back whole and it answers from the winner's stored result like a plain repeat.
+        """
         if caller is not None and not caller.can(roles.USER_ADMIN):
             raise errors.denied("user.admin right required", "需要用户管理权限")
+        try:
+            return self._create_user(caller, new, idempotency_key, origin, enforce_policy)
+        except IntegrityError:
+            # Lost a race: to a request with the same key, or to one taking the username.
+            with self.db.session() as s:
+                if idempotency_key:
+                    replay = self._replay(s, new, idempotency_key)
+                    if replay is not None:
+                        return replay
+                if s.scalar(select(User.id).where(User.username == new.username.strip().lower())):
+                    raise _username_taken() from None
+            raise
+
+    @staticmethod
+    def _replay(s: DbSession, new: NewUser, idempotency_key: str) -> User | None:
+        done = s.get(IdempotencyKey, (idempotency_key, "create_user"))
+        if done is None:
+            return None
+        if done.request_hash != new.fingerprint():
+            raise kit_errors.IdempotencyConflict(
+                "idempotency key reused with a different request",
+                message_zh="幂等键已用于不同的请求")
+        return s.get(User, done.result_id)
+
+    def _create_user(self, caller: Caller | None, new: NewUser, idempotency_key: str,
+                     origin: audit.Origin, enforce_policy: bool) -> User:
         with self.db.session() as s:
             if idempotency_key:
-                done = s.get(IdempotencyKey, (idempotency_key, "create_user"))
-                if done is not None:
-                    if done.request_hash != new.fingerprint():
-                        raise kit_errors.IdempotencyConflict(
-                            "idempotency key reused with a different request",
-                            message_zh="幂等键已用于不同的请求")
-                    return s.get(User, done.result_id)
+                replay = self._replay(s, new, idempotency_key)
+                if replay is not None:
+                    return replay
             fields = self._validated(s, new, enforce_policy)
             if s.scalar(select(User.id).where(User.username == fields["username"])):
-                raise kit_errors.AlreadyExists("username taken", reason="user.username_taken",
-                                               message_zh="用户名已被占用")
+                raise _username_taken()
             user = User(password_hash=self.passwords.hash(new.password), status="active",
                         **fields)
             s.add(user)

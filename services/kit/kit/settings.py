@@ -64,3 +64,15 @@ class BusSettings:
     # Nameko's own config keys are built from these in kit.events.
     delivery_limit: int = 5
     prefetch_count: int = 10
+    # A failed handler's message is requeued after base * 2**attempts seconds, capped.
+    retry_backoff_seconds: float = 0.5
+    retry_backoff_max_seconds: float = 30.0
+    # The relay's poll when no local commit wakes it (other processes' commits).
+    outbox_poll_interval_seconds: float = 0.05
+    # Housekeeping run by every worker's relay (kit.events.relay): published outbox rows and
+    # inbox ids older than the retention are deleted (the inbox must outlive any redelivery,
+    # so keep it well above the longest broker outage you plan for).
+    bus_retention_seconds: float = 7 * 24 * 3600.0
+    bus_purge_interval_seconds: float = 3600.0
+    # How often the relay reads its service's dead-letter queue depths (passive declares).
+    dead_letter_poll_interval_seconds: float = 30.0

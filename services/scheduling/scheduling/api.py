@@ -9,16 +9,25 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from sqlalchemy import func, select
-
 from kit import grpc_server
 from kit.db import Database
 from kit.errors import IdempotencyConflict, InvalidArgument
 from kit.grpc_context import idempotency_key
+from sqlalchemy import func, select
 
-from . import access, attendance, conflicts, convert, placing, reference_data, repository
+from . import (
+    access,
+    attendance,
+    conflicts,
+    convert,
+    placing,
+    reference_data,
+    repository,
+    timetable_export,
+    timetables,
+    views,
+)
 from . import models as m
-from . import timetable_export, timetables, views
 from .pb import scheduling_pb2 as pb
 from .pb import scheduling_pb2_grpc as pb_grpc
 from .settings import SchedulingSettings, load

@@ -2,10 +2,9 @@
 must be qualified for the course and free at that time."""
 from __future__ import annotations
 
+from kit.errors import FailedPrecondition, InvalidArgument
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-
-from kit.errors import FailedPrecondition, InvalidArgument
 
 from . import events, repository
 from . import models as m

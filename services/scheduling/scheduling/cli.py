@@ -39,8 +39,14 @@ def _add_timetabling_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _solve(args: argparse.Namespace, started: float) -> int:
-    from .timetabling import (InstanceFormatError, SolutionFormatError, load_instance,
-                              load_solution, solve, write_solution)
+    from .timetabling import (
+        InstanceFormatError,
+        SolutionFormatError,
+        load_instance,
+        load_solution,
+        solve,
+        write_solution,
+    )
 
     try:
         instance = load_instance(args.instance)
@@ -75,8 +81,13 @@ def _solve(args: argparse.Namespace, started: float) -> int:
 
 
 def _check(args: argparse.Namespace, started: float) -> int:
-    from .timetabling import (InstanceFormatError, SolutionFormatError, check, load_instance,
-                              load_solution)
+    from .timetabling import (
+        InstanceFormatError,
+        SolutionFormatError,
+        check,
+        load_instance,
+        load_solution,
+    )
 
     try:
         instance = load_instance(args.instance)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from kit.events import add_event
+from sqlalchemy.orm import Session
 
 from . import models as m
 

@@ -10,12 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column
-
 from kit.db import make_base
 from kit.events import inbox_table, outbox_table
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
 
 Base = make_base()
 # kit's transactional outbox and consumer inbox live in our database, in our migrations

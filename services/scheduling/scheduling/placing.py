@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from kit.events import add_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from kit.events import add_event
 
 from . import events, repository
 from . import models as m

@@ -6,13 +6,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from kit.errors import AlreadyExists, InvalidArgument
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kit.errors import AlreadyExists, InvalidArgument
-
-from . import repository
 from . import models as m
+from . import repository
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from kit.db import Database
 from kit.events import add_event
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from . import events
 from . import models as m

@@ -3,14 +3,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from kit.errors import FailedPrecondition, NotFound
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kit.errors import FailedPrecondition, NotFound
-
 from . import models as m
-from .snapshot import (CampusTerm, LectureInfo, RoomInfo, SectionInfo, Slot, TeacherInfo,
-                       TimeslotInfo)
+from .snapshot import (
+    CampusTerm,
+    LectureInfo,
+    RoomInfo,
+    SectionInfo,
+    Slot,
+    TeacherInfo,
+    TimeslotInfo,
+)
 
 
 def slots_of(value) -> frozenset[Slot]:

@@ -10,9 +10,8 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from sqlalchemy import update
-
 from kit.db import Database
+from sqlalchemy import update
 
 from . import models as m
 from . import repository, solver_adapter

@@ -6,11 +6,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from kit.errors import FailedPrecondition, InvalidArgument
 from kit.events import add_event
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from . import events, repository, sessions, solver_adapter
 from . import models as m

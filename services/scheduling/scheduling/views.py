@@ -6,13 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from kit.errors import InvalidArgument, NotFound
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from kit.errors import InvalidArgument, NotFound
-
-from . import repository, timetable_export
 from . import models as m
+from . import repository, timetable_export
 from .snapshot import LectureInfo, slot_label
 
 VIEWS = ("campus", "section", "teacher", "room", "student")

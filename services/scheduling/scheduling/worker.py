@@ -13,12 +13,11 @@ import eventlet
 if not eventlet.patcher.is_monkey_patched("thread"):
     eventlet.monkey_patch()
 
-from nameko.extensions import DependencyProvider  # noqa: E402
-from nameko.timer import timer  # noqa: E402
-
 from kit.db import Database  # noqa: E402
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
+from nameko.extensions import DependencyProvider  # noqa: E402
+from nameko.timer import timer  # noqa: E402
 
 from . import enrollment_handlers, events  # noqa: E402
 from .reminder_dispatch import dispatch_due_reminders  # noqa: E402

@@ -47,3 +47,8 @@ def events_handled(part: str) -> Counter:
     return _get(Counter, f"educrm_{_clean(part)}_events_handled",
                 "Events handled by consumers, by queue and outcome "
                 "(acked, retried, rejected_malformed).", ("queue", "outcome"))
+
+
+def dead_letters(part: str) -> Gauge:
+    return _get(Gauge, f"educrm_{_clean(part)}_dead_letters",
+                "Messages waiting in the service's dead-letter queues, by DLQ.", ("queue",))

@@ -13,6 +13,13 @@ Why it is safe:
   transaction), and the rows are read `FOR UPDATE SKIP LOCKED` as a second guard. SKIP LOCKED
   alone would let two replicas publish consecutive batches concurrently and reorder them.
 - while the broker is down rows simply wait; the loop retries with a capped backoff.
+
+Housekeeping rides on the same loop, so every worker with a relay gets it:
+- every `purge_interval` seconds, published outbox rows and inbox ids older than `retention`
+  (default 7 days) are deleted, in bounded batches;
+- every `dead_letter_interval` seconds the depth of the service's dead-letter queues
+  (`<service>.<handler>.dlq`, from the catalogue) is read with a passive declare on a
+  short-lived channel and exported as the gauge `educrm_<part>_dead_letters{queue}`.
 """
 from __future__ import annotations
 
@@ -25,25 +32,48 @@ from collections.abc import Callable
 from kombu import Connection, Exchange
 from nameko import config
 from nameko.extensions import DependencyProvider
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, inspect, select, tuple_, update
 from sqlalchemy.engine import Engine
 
 from kit.db import Database, create_db_engine
 from kit.events import metrics
+from kit.events.catalogue import REGISTRY, queue_name
 from kit.events.envelope import CONTENT_TYPE
+from kit.events.inbox import INBOX, INBOX_TABLE
 from kit.events.outbox import OUTBOX, outbox_committed, utcnow
+from kit.events.topology import dead_letter_queue
 
 _log = logging.getLogger(__name__)
 
 # Key of the PostgreSQL advisory lock: one relay per service database at a time.
 ADVISORY_LOCK_KEY = 0x6564_7563_726D_0001  # "educrm" + 1
 DEFAULT_POLL_INTERVAL = 0.05
+DEFAULT_RETENTION = 7 * 24 * 3600.0
+DEFAULT_PURGE_INTERVAL = 3600.0
+DEFAULT_DEAD_LETTER_INTERVAL = 30.0
+PURGE_BATCH = 5000
+# nameko config keys (kit.events.worker.nameko_config fills them from BusSettings).
+POLL_INTERVAL_KEY = "EDUCRM_OUTBOX_POLL_INTERVAL"
+RETENTION_KEY = "EDUCRM_BUS_RETENTION"
+PURGE_INTERVAL_KEY = "EDUCRM_BUS_PURGE_INTERVAL"
+DEAD_LETTER_INTERVAL_KEY = "EDUCRM_DEAD_LETTER_POLL_INTERVAL"
+
+
+def service_dead_letter_queues(service: str) -> list[str]:
+    """The DLQs of a service's consumers, from the catalogue."""
+    return sorted({dead_letter_queue(queue_name(s.service, s.handler))
+                   for s in REGISTRY.subscriptions(service=service)})
 
 
 class RelayLoop:
     def __init__(self, database: Engine | Database | str, amqp_uri: str, part: str, *,
                  batch_size: int = 100, poll_interval: float = DEFAULT_POLL_INTERVAL,
-                 metrics_interval: float = 1.0, confirm_timeout: float = 10.0) -> None:
+                 metrics_interval: float = 1.0, confirm_timeout: float = 10.0,
+                 retention: float = DEFAULT_RETENTION,
+                 purge_interval: float = DEFAULT_PURGE_INTERVAL,
+                 dead_letter_interval: float = DEFAULT_DEAD_LETTER_INTERVAL,
+                 dead_letter_queues: list[str] | None = None) -> None:
+        self._owns_engine = isinstance(database, str)
         if isinstance(database, str):
             database = create_db_engine(database)
         self.engine: Engine = database.engine if isinstance(database, Database) else database
@@ -59,6 +89,15 @@ class RelayLoop:
         self._declared: set[str] = set()
         self._stop = threading.Event()
         self._metrics_due = 0.0
+        self.retention = retention
+        self.purge_interval = purge_interval
+        self.dead_letter_interval = dead_letter_interval
+        self.dead_letter_queues = (service_dead_letter_queues(part) if dead_letter_queues is None
+                                   else list(dead_letter_queues))
+        self._purge_due = 0.0
+        self._dead_letters_due = 0.0
+        self._has_inbox: bool | None = None
+        self.dead_letters = metrics.dead_letters(part)
         self.published = metrics.outbox_published(part)
         self.errors = metrics.outbox_publish_errors(part)
         self.lag = metrics.outbox_lag_seconds(part)
@@ -146,6 +185,73 @@ class RelayLoop:
                 oldest = oldest.replace(tzinfo=dt.UTC)
             self.lag.set(max(0.0, (utcnow() - oldest).total_seconds()))
 
+    # -- housekeeping ---------------------------------------------------------------------
+    def _delete_batched(self, table, key_columns, condition) -> int:
+        """DELETE in batches of PURGE_BATCH rows (short transactions, bounded locks)."""
+        key = key_columns[0] if len(key_columns) == 1 else tuple_(*key_columns)
+        total = 0
+        while not self._stop.is_set():
+            batch = select(*key_columns).where(condition).limit(PURGE_BATCH)
+            with self.engine.begin() as conn:
+                deleted = conn.execute(delete(table).where(key.in_(batch))).rowcount
+            total += deleted
+            if deleted < PURGE_BATCH:
+                break
+        return total
+
+    def purge(self, older_than: float | None = None) -> tuple[int, int]:
+        """Delete published outbox rows and inbox ids older than the retention.
+
+        Returns (outbox rows, inbox rows) deleted. Unpublished rows are never touched.
+        """
+        cutoff = utcnow() - dt.timedelta(seconds=self.retention if older_than is None
+                                         else older_than)
+        outbox = self._delete_batched(OUTBOX, (OUTBOX.c.id,), OUTBOX.c.published_at < cutoff)
+        if self._has_inbox is None:  # a producer-only service may have no inbox table
+            self._has_inbox = inspect(self.engine).has_table(INBOX_TABLE)
+        inbox = (self._delete_batched(INBOX, (INBOX.c.consumer, INBOX.c.event_id),
+                                      INBOX.c.processed_at < cutoff)
+                 if self._has_inbox else 0)
+        if outbox or inbox:
+            _log.info("bus housekeeping (%s): purged %d outbox rows, %d inbox ids",
+                      self.part, outbox, inbox)
+        return outbox, inbox
+
+    def refresh_dead_letters(self) -> dict[str, int]:
+        """Read each DLQ's depth with a passive declare (a missing queue reads as 0)."""
+        depths: dict[str, int] = {}
+        if not self.dead_letter_queues:
+            return depths
+        self._get_producer()
+        for dlq in self.dead_letter_queues:
+            channel = self._connection.channel()
+            try:
+                depths[dlq] = channel.queue_declare(dlq, passive=True).message_count
+            except self._connection.channel_errors:  # 404: not declared yet
+                depths[dlq] = 0
+            finally:
+                try:
+                    channel.close()
+                except Exception as exc:  # noqa: BLE001 - already closed by the broker
+                    _log.debug("closing DLQ probe channel: %r", exc)
+            self.dead_letters.labels(dlq).set(depths[dlq])
+        return depths
+
+    def _housekeeping(self, now: float) -> None:
+        if self.purge_interval > 0 and now >= self._purge_due:
+            self._purge_due = now + self.purge_interval
+            try:
+                self.purge()
+            except Exception as exc:  # noqa: BLE001 - retried at the next interval
+                _log.warning("bus purge (%s): %r", self.part, exc)
+        if self.dead_letter_interval > 0 and now >= self._dead_letters_due:
+            self._dead_letters_due = now + self.dead_letter_interval
+            try:
+                self.refresh_dead_letters()
+            except Exception as exc:  # noqa: BLE001 - broker down: the relay reconnects
+                _log.warning("dead-letter depth (%s): %r", self.part, exc)
+                self.close()
+
     # -- the loop -------------------------------------------------------------------------
     def run(self) -> None:
         """Relay until stop(); survives broker and database outages."""
@@ -166,12 +272,15 @@ class RelayLoop:
                 self._metrics_due = now + self.metrics_interval
                 try:
                     self.refresh_metrics()
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:  # noqa: BLE001 - metrics must not stop relaying
                     _log.warning("outbox metrics (%s): %r", self.part, exc)
+            self._housekeeping(now)
             if count < self.batch_size:
                 # Woken at once by a local commit (kit.events.outbox), else poll.
                 outbox_committed.wait(self.poll_interval)
         self.close()
+        if self._owns_engine:
+            self.engine.dispose()
 
     def stop(self) -> None:
         self._stop.set()
@@ -199,24 +308,36 @@ class OutboxRelay(DependencyProvider):
 
     def setup(self) -> None:
         database = self.database() if callable(self.database) else self.database
-        poll = self.poll_interval or float(
-            config.get("EDUCRM_OUTBOX_POLL_INTERVAL", DEFAULT_POLL_INTERVAL))
-        self.loop = RelayLoop(database, config["AMQP_URI"], self.container.service_name,
-                              batch_size=self.batch_size, poll_interval=poll)
+        poll = self.poll_interval or float(config.get(POLL_INTERVAL_KEY, DEFAULT_POLL_INTERVAL))
+        self.loop = RelayLoop(
+            database, config["AMQP_URI"], self.container.service_name,
+            batch_size=self.batch_size, poll_interval=poll,
+            retention=float(config.get(RETENTION_KEY, DEFAULT_RETENTION)),
+            purge_interval=float(config.get(PURGE_INTERVAL_KEY, DEFAULT_PURGE_INTERVAL)),
+            dead_letter_interval=float(config.get(DEAD_LETTER_INTERVAL_KEY,
+                                                  DEFAULT_DEAD_LETTER_INTERVAL)))
 
     def start(self) -> None:
         self._thread = self.container.spawn_managed_thread(
             self.loop.run, identifier="kit.outbox_relay")
 
     def stop(self) -> None:
+        """Graceful: the loop finishes its batch (a publish waits at most confirm_timeout),
+        sees the stop flag and returns, so the container never has to kill it."""
         if self.loop is not None:
             self.loop.stop()
         if self._thread is not None:
             self._thread.wait()
+            self._thread = None
 
     def kill(self) -> None:
         if self.loop is not None:
             self.loop.stop()
+        if self._thread is not None:
+            self._thread.kill()
+            self._thread = None
+        if self.loop is not None:
+            self.loop.close()
 
     def get_dependency(self, worker_ctx) -> RelayLoop:
         return self.loop

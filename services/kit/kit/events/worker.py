@@ -34,9 +34,12 @@ def nameko_config(settings: BusSettings | None = None, service: str | None = Non
         "HEARTBEAT": 15,
         "max_workers": max(10, settings.prefetch_count),
         "EDUCRM_DELIVERY_LIMIT": settings.delivery_limit,
-        "EDUCRM_RETRY_BACKOFF": getattr(settings, "retry_backoff_seconds", 0.5),
-        "EDUCRM_RETRY_BACKOFF_MAX": getattr(settings, "retry_backoff_max_seconds", 30.0),
-        "EDUCRM_OUTBOX_POLL_INTERVAL": getattr(settings, "outbox_poll_interval_seconds", 0.05),
+        "EDUCRM_RETRY_BACKOFF": settings.retry_backoff_seconds,
+        "EDUCRM_RETRY_BACKOFF_MAX": settings.retry_backoff_max_seconds,
+        "EDUCRM_OUTBOX_POLL_INTERVAL": settings.outbox_poll_interval_seconds,
+        "EDUCRM_BUS_RETENTION": settings.bus_retention_seconds,
+        "EDUCRM_BUS_PURGE_INTERVAL": settings.bus_purge_interval_seconds,
+        "EDUCRM_DEAD_LETTER_POLL_INTERVAL": settings.dead_letter_poll_interval_seconds,
     }
     config.update(overrides)
     return config

@@ -15,8 +15,6 @@ import openpyxl
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
-from sqlalchemy import select
-
 from kit import migrate, testing
 from kit.access_token import ACCESS_TOKEN_TYPE, AUDIENCE, ISSUER, KeySet
 from kit.db import Database
@@ -25,6 +23,7 @@ from scheduling import models as m
 from scheduling.pb import scheduling_pb2 as pb
 from scheduling.pb import scheduling_pb2_grpc as pb_grpc
 from scheduling.settings import SchedulingSettings
+from sqlalchemy import select
 
 INTERNAL = "test-internal-token"
 PERIODS = [("08:30", "10:00"), ("10:15", "11:45"), ("14:00", "15:30"), ("15:45", "17:15")]

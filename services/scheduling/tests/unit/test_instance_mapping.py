@@ -1,7 +1,6 @@
 import dataclasses
 
 import pytest
-
 from kit.errors import FailedPrecondition
 from scheduling.cpsat_solver import solve_cpsat
 from scheduling.instance_mapping import build_instance, lectures_to_solution, solution_to_lectures
