@@ -86,7 +86,8 @@ def audit_message(event: AuditEvent) -> pb.AuditEvent:
 
 def _pair(tokens: TokenPair) -> pb.TokenPair:
     return pb.TokenPair(access_token=tokens.access_token, refresh_token=tokens.refresh_token,
-                        token_type="Bearer", expires_in=tokens.expires_in)
+                        token_type="Bearer",  # noqa: S106 - the OAuth token type, no secret
+                        expires_in=tokens.expires_in)
 
 
 def _origin(client_address: str = "", user_agent: str = "") -> audit.Origin:

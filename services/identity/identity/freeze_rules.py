@@ -34,7 +34,8 @@ def check_can_mark_left(caller: Caller | None, target_user_id: str) -> None:
     if caller is None or not caller.can(USER_ADMIN):
         raise errors.denied("only administrators can close accounts", "只有管理员可以办理离职")
     if caller.user_id == target_user_id:
-        raise errors.denied("administrators cannot close their own account", "管理员不能为自己办理离职")
+        raise errors.denied("administrators cannot close their own account",
+                            "管理员不能为自己办理离职")
 
 
 def transition(status: str, target: str) -> bool:

@@ -83,7 +83,8 @@ class SigningKeys:
         elif settings.is_production:
             raise RuntimeError("EDUCRM_IDENTITY_SIGNING_KEY_PATH is required in production")
         else:
-            path = Path(os.environ.get("EDUCRM_VAR_DIR", kit_settings.VAR_DIR)) / "keys" / DEV_KEY_FILE
+            var_dir = Path(os.environ.get("EDUCRM_VAR_DIR", kit_settings.VAR_DIR))
+            path = var_dir / "keys" / DEV_KEY_FILE
             if not path.exists():
                 generate_key_file(path)
         active = _load_pem(path)

@@ -33,7 +33,8 @@ class IdentitySettings:
 
     # Shared secret of gateway→service system calls (kit.internal_auth); empty: load it.
     internal_token: str = ""
-    demo_password: str = "educrm-demo"
+    # The documented password of the demo seed; demo seeding refuses to run in production.
+    demo_password: str = "educrm-demo"  # noqa: S105 - public demo data, not a secret
 
     @property
     def is_production(self) -> bool:

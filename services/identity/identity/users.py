@@ -154,7 +154,8 @@ class UserService:
                     replay = self._replay(s, new, idempotency_key)
                     if replay is not None:
                         return replay
-                if s.scalar(select(User.id).where(User.username == new.username.strip().lower())):
+                username = normalise_username(new.username)
+                if s.scalar(select(User.id).where(User.username == username)):
                     raise _username_taken() from None
             raise
 

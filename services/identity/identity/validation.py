@@ -22,7 +22,8 @@ def normalise_username(username: str) -> str:
     value = (username or "").strip().lower()
     if not USERNAME.match(value):
         raise FieldError("username", "username must be 3-32 characters: a-z, 0-9, . _ -, "
-                         "starting with a letter", "用户名须为 3–32 位小写字母、数字或 . _ -，以字母开头")
+                         "starting with a letter",
+                         "用户名须为 3–32 位小写字母、数字或 . _ -，以字母开头")
     return value
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: S105, S106 - fixed credentials of throw-away test data, not secrets
 """Identity test fixtures: a migrated, seeded database on SQLite AND PostgreSQL
 (parametrized), the api served in-process by kit.grpc_server on a free port, and stubs."""
 from __future__ import annotations
@@ -30,7 +31,8 @@ def make_settings(url: str, tmp: Path, **overrides) -> IdentitySettings:
     return IdentitySettings(**base)
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request):
     if request.param == "sqlite":
         with testing.sqlite_database("identity.db") as url:

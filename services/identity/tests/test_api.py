@@ -1,3 +1,4 @@
+# ruff: noqa: S105, S106 - fixed credentials of throw-away test data, not secrets
 """The api process in-process (grpcio on a free port), called with real stubs, on SQLite and
 PostgreSQL."""
 from __future__ import annotations

@@ -46,7 +46,8 @@ def test_check_roles():
         roles.check_roles([])
     with pytest.raises(roles.UnknownRole):
         roles.check_roles(["branch_integration"])  # only for service accounts
-    assert roles.check_roles(["branch_integration"], service_account=True) == ("branch_integration",)
+    assert roles.check_roles(["branch_integration"], service_account=True) == \
+        ("branch_integration",)
 
 
 def test_placement_from_ancestry():

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import jwt
 from jwt import PyJWK
@@ -18,7 +19,7 @@ from .errors import Unauthenticated
 
 ISSUER = "educrm-identity"
 AUDIENCE = "educrm"
-ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068
+ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 JWT "typ", not a secret
 ALGORITHMS = ["EdDSA"]
 
 

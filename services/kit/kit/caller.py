@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import enum
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 AUTHORIZATION = "authorization"
 CORRELATION_ID = "x-correlation-id"
@@ -46,7 +46,7 @@ class Caller:
         return right in self.rights
 
     @classmethod
-    def from_claims(cls, claims: Mapping) -> "Caller":
+    def from_claims(cls, claims: Mapping) -> Caller:
         return cls(
             user_id=str(claims["sub"]),
             username=str(claims.get("name", "")),

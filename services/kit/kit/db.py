@@ -7,8 +7,8 @@ monkey patching makes cooperative.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -43,6 +43,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def create_db_engine(url: str, **kwargs) -> Engine:
+    # Bound parameters (phones, password hashes, token hashes) never reach a log line or an
+    # exception message (an IntegrityError's text would otherwise carry them).
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

@@ -93,7 +93,8 @@ class PlumbingInterceptor(grpc.ServerInterceptor):
         presented_internal = md.get(INTERNAL_TOKEN_METADATA)
         if presented_internal is not None:
             if not check_internal_token(presented_internal, self.internal_token):
-                raise errors.Unauthenticated("invalid internal token", reason="auth.internal_invalid",
+                raise errors.Unauthenticated("invalid internal token",
+                                             reason="auth.internal_invalid",
                                              message_zh="内部调用令牌无效")
             internal = True
         caller = None

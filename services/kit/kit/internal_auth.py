@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import settings
 
-INTERNAL_TOKEN_METADATA = "x-educrm-internal-token"
+INTERNAL_TOKEN_METADATA = "x-educrm-internal-token"  # noqa: S105 - a header name
 ENV_NAME = "EDUCRM_INTERNAL_TOKEN"
 
 

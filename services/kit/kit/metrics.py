@@ -37,7 +37,8 @@ def _get_or_create(kind, name: str, documentation: str, labelnames, **kwargs):
         return existing
 
 
-def counter(part: str, thing: str, documentation: str, labelnames=(), unit: str = "total") -> Counter:
+def counter(part: str, thing: str, documentation: str, labelnames=(),
+            unit: str = "total") -> Counter:
     # prometheus-client appends `_total` to counters itself; pass the name without it.
     name = metric_name(part, thing, "")
     return _get_or_create(Counter, name, documentation, labelnames)

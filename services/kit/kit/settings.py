@@ -76,3 +76,5 @@ class BusSettings:
     bus_purge_interval_seconds: float = 3600.0
     # How often the relay reads its service's dead-letter queue depths (passive declares).
     dead_letter_poll_interval_seconds: float = 30.0
+    # On stop, how long a consumer waits for its handlers in flight before giving up on them.
+    consumer_stop_timeout_seconds: float = 30.0

@@ -111,10 +111,12 @@ def _management(method: str, path: str, body: bytes | None = None) -> None:
 
     parsed = urllib.parse.urlparse(AMQP_BASE_URI)
     token = base64.b64encode(f"{parsed.username}:{parsed.password}".encode()).decode()
-    request = urllib.request.Request(
+    if not MANAGEMENT_URL.startswith(("http://", "https://")):
+        raise ValueError(f"EDUCRM_TEST_RABBITMQ_MANAGEMENT must be http(s): {MANAGEMENT_URL}")
+    request = urllib.request.Request(  # noqa: S310 - scheme checked just above
         MANAGEMENT_URL + path, data=body, method=method,
         headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - http(s) URL from settings
+    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - scheme checked above
 
 
 def create_vhost(name: str) -> None:

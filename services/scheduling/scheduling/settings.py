@@ -26,7 +26,7 @@ class SchedulingSettings:
     repair_time_limit_seconds: int = 10
     # Reminders: minutes before a session's start; one event per (session, offset).
     reminder_offsets_minutes: tuple[int, ...] = (1440, 60)
-    reminder_interval_seconds: int = 60
+    reminder_interval_seconds: float = 60.0  # the worker's timer (read at container setup)
     # How far ahead (days) the reminder timer looks for sessions.
     reminder_horizon_days: int = 2
     # Who may manage the timetable.

@@ -13,36 +13,15 @@ import eventlet
 if not eventlet.patcher.is_monkey_patched("thread"):
     eventlet.monkey_patch()
 
-from kit.db import Database  # noqa: E402
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
+from kit.nameko_database import DatabaseProvider  # noqa: E402
 from nameko.extensions import DependencyProvider  # noqa: E402
-from nameko.timer import timer  # noqa: E402
+from nameko.timer import Timer  # noqa: E402
 
 from . import enrollment_handlers, events  # noqa: E402
 from .reminder_dispatch import dispatch_due_reminders  # noqa: E402
 from .settings import load  # noqa: E402
-
-# nameko fixes a timer's interval when the class is defined, so it is read at import
-REMINDER_INTERVAL_SECONDS = load().reminder_interval_seconds
-
-
-class DatabaseProvider(DependencyProvider):
-    """One kit.db.Database per container (psycopg2 is cooperative under eventlet)."""
-
-    def __init__(self, url_factory) -> None:
-        self.url_factory = url_factory
-        self.db: Database | None = None
-
-    def setup(self) -> None:
-        self.db = Database(self.url_factory())
-
-    def stop(self) -> None:
-        if self.db is not None:
-            self.db.dispose()
-
-    def get_dependency(self, worker_ctx) -> Database:
-        return self.db
 
 
 class SettingsProvider(DependencyProvider):
@@ -51,6 +30,20 @@ class SettingsProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.settings
+
+
+class SettingsTimer(Timer):
+    """nameko's Timer, its interval read from the settings at container setup: nameko's own
+    fixes the interval when the class is defined, i.e. from whatever environment the module
+    was first imported in."""
+
+    def __init__(self, interval_setting: str, **kwargs) -> None:
+        self.interval_setting = interval_setting
+        super().__init__(interval=None, **kwargs)
+
+    def setup(self) -> None:
+        self.interval = float(getattr(load(), self.interval_setting))
+        super().setup()
 
 
 def _database_url() -> str:
@@ -68,7 +61,7 @@ class SchedulingWorker:
     def place_student(self, event: Envelope) -> None:
         enrollment_handlers.on_enrollment_confirmed(self.db, event)
 
-    @timer(interval=REMINDER_INTERVAL_SECONDS)
+    @SettingsTimer.decorator("reminder_interval_seconds")
     def send_reminders(self) -> None:
         dispatch_due_reminders(self.db, offsets=self.settings.reminder_offsets)
 

@@ -1,7 +1,19 @@
 """Shared fixtures of the scheduling tests: a small campus term as a snapshot."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# The solver's tests (tests/timetabling/) import their helpers with `from conftest import ...`,
+# which only resolved while services/scheduling had its own pytest config (rootdir + prepend
+# imports). That config made `pytest services/scheduling` skip the repository's root
+# conftest.py, so the eventlet session was never patched first (the worker test's failure).
+# The repository config uses --import-mode=importlib: make their helper module importable.
+_TIMETABLING_TESTS = str(Path(__file__).resolve().parent / "timetabling")
+if _TIMETABLING_TESTS not in sys.path:
+    sys.path.insert(0, _TIMETABLING_TESTS)
 
 from scheduling.snapshot import CampusTerm, RoomInfo, SectionInfo, TeacherInfo, TimeslotInfo
 
@@ -40,3 +52,44 @@ def small_campus(students: dict[str, frozenset[str]] | None = None) -> CampusTer
 @pytest.fixture
 def campus() -> CampusTerm:
     return small_campus()
+
+
+def seed_published_term(db) -> None:
+    """One campus (c1), term (term1, from tomorrow, two weeks), section sec1 (math, teacher
+    t1, capacity 1) with a published timetable: lectures Monday and Wednesday, period 1, room
+    r1; its dated sessions are reconciled (and their session.scheduled events written)."""
+    import datetime as dt
+
+    from scheduling import models as m
+    from scheduling import reference_data, repository, sessions
+    from scheduling.snapshot import LectureInfo
+
+    start = dt.date.today() + dt.timedelta(days=1)
+    with db.session() as s:
+        reference_data.upsert_campus(s, "c1", "校区", "Asia/Shanghai")
+        reference_data.set_timeslots(s, "c1", [(d, p, f"0{7 + p}:00", f"0{7 + p}:45")
+                                               for d in range(1, 6) for p in (1, 2)])
+        reference_data.save_room(s, m.Room(id="r1"), campus_id="c1", name="101", capacity=30,
+                                 features=[], unavailable=[], active=True)
+        reference_data.upsert_course(s, "math", "数学")
+        reference_data.save_teacher(s, m.Teacher(id="t1"), campus_id="c1", name="王老师",
+                                    course_ids=["math"], unavailable=[], active=True)
+        reference_data.create_term(s, term_id="term1", campus_id="c1", name="春季",
+                                   start=start.isoformat(),
+                                   end=(start + dt.timedelta(days=13)).isoformat())
+        reference_data.save_section(
+            s, m.ClassSection(id="sec1"), campus_id="c1", term_id="term1", course_id="math",
+            name="Math A", teacher_id="t1", teacher_candidate_ids=[], lessons_per_week=2,
+            min_working_days=2, capacity=1, student_groups=[], required_room_features=[])
+        draft = repository.save_timetable(s, "c1", "term1", [
+            LectureInfo("sec1", 1, 1, 1, "r1", "t1"), LectureInfo("sec1", 2, 3, 1, "r1", "t1")],
+            status="draft", hard=0, soft=0)
+        # published without scheduling.timetables, which imports the solvers (numba,
+        # ortools): they have no business in an eventlet-patched process
+        draft.status = "published"
+        sessions.reconcile(s, draft, repository.lectures_of(s, draft.id))
+
+
+@pytest.fixture
+def seed_published():
+    return seed_published_term

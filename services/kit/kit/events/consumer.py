@@ -37,8 +37,8 @@ import logging
 from collections.abc import Callable
 
 import eventlet
-from eventlet.event import Event
 from amqp.exceptions import ConnectionError as AMQPConnectionError
+from eventlet.event import Event
 from kombu import Connection
 from nameko import config
 from nameko.amqp.consume import Consumer as ConsumerCore

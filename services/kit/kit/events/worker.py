@@ -40,6 +40,7 @@ def nameko_config(settings: BusSettings | None = None, service: str | None = Non
         "EDUCRM_BUS_RETENTION": settings.bus_retention_seconds,
         "EDUCRM_BUS_PURGE_INTERVAL": settings.bus_purge_interval_seconds,
         "EDUCRM_DEAD_LETTER_POLL_INTERVAL": settings.dead_letter_poll_interval_seconds,
+        "EDUCRM_CONSUMER_STOP_TIMEOUT": settings.consumer_stop_timeout_seconds,
     }
     config.update(overrides)
     return config

@@ -2,6 +2,7 @@
 import json
 import time
 
+import eventlet
 import pika
 import pytest
 from kit import testing
@@ -19,6 +20,7 @@ DEMO_TYPE = "crm.kitdemo.widget.made.v1"
 class Recorder:
     calls: list = []
     fail_times: dict = {}
+    delay: float = 0.0  # on_widget takes this long (a handler in flight at stop)
 
 
 class KitDemo:
@@ -29,6 +31,9 @@ class KitDemo:
         from kit.caller import correlation_id
         from kit.events.context import current_consumer
 
+        if Recorder.delay:
+            Recorder.calls.append(("started", event.id, None, None, None, time.monotonic()))
+            eventlet.sleep(Recorder.delay)
         Recorder.calls.append(("ok", event.id, event.data["n"], correlation_id.get(),
                                current_consumer.get(), time.monotonic()))
 
@@ -69,6 +74,7 @@ def get_one(uri, queue):
 @pytest.fixture
 def container(vhost_uri):
     Recorder.calls = []
+    Recorder.delay = 0.0
     config = nameko_config(AMQP_URI=vhost_uri, EDUCRM_DELIVERY_LIMIT=3,
                            EDUCRM_RETRY_BACKOFF=0.1, EDUCRM_RETRY_BACKOFF_MAX=1.0)
     import nameko
@@ -171,3 +177,69 @@ def test_dead_letters_list_and_replay_cli(container, vhost_uri, capsys):
                          timeout=20)
     finally:
         c.stop()
+
+
+def test_stop_is_graceful_and_quick(container, vhost_uri, caplog):
+    """Stop: the handler in flight finishes and is acked, the message waiting out a (long)
+    retry delay is requeued at once, the consume loop ends by itself: nothing is killed."""
+    import nameko
+
+    Recorder.delay = 1.0
+    with nameko.config.patch({"EDUCRM_RETRY_BACKOFF": 60.0, "EDUCRM_RETRY_BACKOFF_MAX": 60.0}):
+        c = container()
+        c.start()
+    event = make_envelope(DEMO_TYPE, "w-7", {"n": 7})
+    publish(vhost_uri, event.to_json())  # both kitdemo queues get it
+    testing.wait_for(lambda: any(x[0] == "started" for x in Recorder.calls))
+    testing.wait_for(lambda: any(x[0] == "fail" for x in Recorder.calls))
+    # both queues' messages are now unacked: one in its handler, one waiting 60 s to retry
+    started = time.monotonic()
+    c.stop()
+    elapsed = time.monotonic() - started
+    assert elapsed < Recorder.delay + 1.5, elapsed
+    assert [x[1] for x in Recorder.calls if x[0] == "ok"] == [event.id]
+    assert not [r for r in caplog.records if "killing" in r.getMessage()], \
+        [r.getMessage() for r in caplog.records]
+    # acked, not redelivered; the failing one is back in its queue (not dead-lettered)
+    assert queue_messages(vhost_uri, "kitdemo.on_widget") == 0
+    assert queue_messages(vhost_uri, "kitdemo.on_widget_failing") == 1
+    assert queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 0
+
+
+def test_worker_with_relay_stops_without_killing_threads(container, vhost_uri, tmp_path,
+                                                          caplog):
+    from kit.db import NAMING_CONVENTION, Database
+    from kit.events import OutboxRelay, add_event, outbox_table
+    from kit.events.outbox import OUTBOX
+    from sqlalchemy import MetaData, select
+
+    url = f"sqlite:///{tmp_path / 'relay.db'}"
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    outbox_table(metadata)
+    database = Database(url)
+    metadata.create_all(database.engine)
+
+    class KitDemoWithRelay(KitDemo):
+        relay = OutboxRelay(url)
+
+    import nameko
+
+    with nameko.config.patch({"EDUCRM_OUTBOX_POLL_INTERVAL": 5.0}):  # a long idle wait
+        c = ServiceContainer(KitDemoWithRelay)
+        c.start()
+    try:
+        with database.session() as s:
+            add_event(s, DEMO_TYPE, "w-9", {"n": 9})
+
+        def published():
+            with database.session() as s:
+                return s.execute(select(OUTBOX.c.published_at)).scalar()
+        testing.wait_for(published)
+    finally:
+        started = time.monotonic()
+        c.stop()
+        elapsed = time.monotonic() - started
+        database.dispose()
+    assert elapsed < 1.5, elapsed  # not the 5 s poll: stop() wakes the loop
+    assert not [r for r in caplog.records if "killing" in r.getMessage()], \
+        [r.getMessage() for r in caplog.records]

@@ -135,3 +135,80 @@ def test_two_relays_on_postgres_never_double_publish(postgres_url, vhost_uri, ca
     assert len(received) == 300 and received == ids  # no duplicates, commit order kept
     metadata.drop_all(database.engine)
     database.dispose()
+
+
+def test_purge_deletes_only_old_published_rows_and_old_inbox_ids(db, vhost_uri):
+    import datetime as dt
+
+    from kit.events.inbox import INBOX
+    from sqlalchemy import func, update
+
+    old_sent, new_sent, old_unsent = add(db, 0), add(db, 1), add(db, 2)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=8)
+    with db.session() as s:
+        s.execute(update(OUTBOX).where(OUTBOX.c.event_id.in_(old_sent))
+                  .values(published_at=long_ago, created_at=long_ago))
+        s.execute(update(OUTBOX).where(OUTBOX.c.event_id.in_(new_sent))
+                  .values(published_at=dt.datetime.now(dt.UTC)))
+        s.execute(update(OUTBOX).where(OUTBOX.c.event_id.in_(old_unsent))
+                  .values(created_at=long_ago))
+        s.execute(INBOX.insert(), [
+            {"consumer": "kitdemo.on_widget", "event_id": "old", "event_type": DEMO_TYPE,
+             "processed_at": long_ago},
+            {"consumer": "kitdemo.on_widget", "event_id": "new", "event_type": DEMO_TYPE,
+             "processed_at": dt.datetime.now(dt.UTC)}])
+    relay = RelayLoop(db, vhost_uri, "kitdemo")  # default retention: 7 days
+    assert relay.purge() == (1, 1)
+    with db.session() as s:
+        left = set(s.execute(select(OUTBOX.c.event_id)).scalars())
+        inbox = set(s.execute(select(INBOX.c.event_id)).scalars())
+        assert s.execute(select(func.count()).select_from(OUTBOX)).scalar() == 2
+    assert left == {*new_sent, *old_unsent}  # an unsent row is never purged, however old
+    assert inbox == {"new"}
+    assert relay.purge() == (0, 0)
+
+
+def test_purge_runs_from_the_loop(db, vhost_uri):
+    add(db, 0, 3)
+    relay = RelayLoop(db, vhost_uri, "kitdemo", retention=0.0, purge_interval=0.05,
+                      dead_letter_interval=0)
+    thread = threading.Thread(target=relay.run, daemon=True)
+    thread.start()
+    try:
+        # published by the loop, then purged by it (retention 0)
+        def gone():
+            with db.session() as s:
+                return not s.execute(select(OUTBOX.c.id)).all()
+        testing.wait_for(gone, timeout=10)
+    finally:
+        relay.stop()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_dead_letter_depth_gauge(db, vhost_uri):
+    from kit.events.relay import service_dead_letter_queues
+
+    assert service_dead_letter_queues("kitdemo") == [
+        "kitdemo.on_widget.dlq", "kitdemo.on_widget_failing.dlq"]
+    connection = pika.BlockingConnection(pika.URLParameters(vhost_uri))
+    channel = connection.channel()
+    channel.queue_declare("kitdemo.on_widget.dlq", durable=True,
+                          arguments={"x-queue-type": "quorum"})
+    channel.confirm_delivery()
+    for n in range(3):
+        channel.basic_publish("", "kitdemo.on_widget.dlq", f"dead {n}".encode())
+    connection.close()
+    relay = RelayLoop(db, vhost_uri, "kitdemo")
+    try:
+        # kitdemo.on_widget_failing.dlq is not declared in this vhost: reads as 0
+        depths = testing.wait_for(lambda: (d := relay.refresh_dead_letters())
+                                  and d["kitdemo.on_widget.dlq"] == 3 and d)
+        assert depths == {"kitdemo.on_widget.dlq": 3, "kitdemo.on_widget_failing.dlq": 0}
+        gauge = relay.dead_letters.labels("kitdemo.on_widget.dlq")
+        assert gauge._value.get() == 3
+        assert relay.relay_once() == 0  # the probe's channels left the publisher usable
+        add(db, 0)
+        assert relay.relay_once() == 1
+    finally:
+        relay.close()

@@ -1,3 +1,4 @@
+# ruff: noqa: S105, S106 - fixed credentials of throw-away test data, not secrets
 """Fixtures for kit's gRPC plumbing tests: a tiny generic service (no protos needed) served by
 kit.grpc_server on a free port, and an Ed25519 key to sign access tokens."""
 from __future__ import annotations

@@ -182,7 +182,8 @@ def test_aio_channel(echo_server, signer):
                                     response_deserializer=S.FromString)
             reply = await method(S(value="aio"), metadata=auth(signer))
             try:
-                await ch.unary_unary(f"/{SERVICE}/FailDomain", request_serializer=S.SerializeToString,
+                await ch.unary_unary(f"/{SERVICE}/FailDomain",
+                                     request_serializer=S.SerializeToString,
                                      response_deserializer=S.FromString)(S(), metadata=auth(signer))
             except grpc.aio.AioRpcError as exc:
                 return reply.value, error_info(exc)

@@ -62,3 +62,20 @@ def test_internal_token_from_env_and_required_in_production(monkeypatch):
     assert internal_auth.load_internal_token({"EDUCRM_INTERNAL_TOKEN": "abc"}) == "abc"
     with pytest.raises(RuntimeError):
         internal_auth.load_internal_token({"EDUCRM_ENV": "production"})
+
+
+def test_bus_settings_from_environment():
+    from kit.events.worker import nameko_config
+    from kit.settings import BusSettings, load
+
+    settings = load(BusSettings, "identity", {
+        "EDUCRM_RETRY_BACKOFF_SECONDS": "0.2", "EDUCRM_IDENTITY_RETRY_BACKOFF_MAX_SECONDS": "4",
+        "EDUCRM_OUTBOX_POLL_INTERVAL_SECONDS": "0.5", "EDUCRM_BUS_RETENTION_SECONDS": "86400"})
+    assert (settings.retry_backoff_seconds, settings.retry_backoff_max_seconds,
+            settings.outbox_poll_interval_seconds, settings.bus_retention_seconds) == \
+        (0.2, 4.0, 0.5, 86400.0)
+    config = nameko_config(settings)
+    assert config["EDUCRM_RETRY_BACKOFF"] == 0.2 and config["EDUCRM_RETRY_BACKOFF_MAX"] == 4.0
+    assert config["EDUCRM_OUTBOX_POLL_INTERVAL"] == 0.5
+    assert config["EDUCRM_BUS_RETENTION"] == 86400.0
+    assert BusSettings().bus_retention_seconds == 7 * 24 * 3600

@@ -24,9 +24,15 @@ def comp01() -> Instance:
     return load_instance(DATA_DIR / "comp01.ctt")
 
 
-def make_instance(courses: str, rooms: str, curricula: str = "", unavailable: str = "",
-                  days: int = 2, periods_per_day: int = 3) -> Instance:
-    """A small instance written inline: sections as whitespace-separated lines."""
+@pytest.fixture(scope="session")
+def make_instance():
+    """Factory of small instances written inline in tests."""
+    return _make_instance
+
+
+def _make_instance(courses: str, rooms: str, curricula: str = "", unavailable: str = "",
+                   days: int = 2, periods_per_day: int = 3) -> Instance:
+    """A small instance: sections as lines of whitespace-separated fields."""
     def block(text: str) -> list[str]:
         return [line.strip() for line in text.strip().splitlines() if line.strip()]
     c, r, q, u = block(courses), block(rooms), block(curricula), block(unavailable)

@@ -1,7 +1,7 @@
 """The checker, rule by rule, on hand-made instances, and on the specification's example."""
 from __future__ import annotations
 
-from conftest import make_instance
+import pytest
 
 from scheduling.timetabling import Solution, check, load_solution
 
@@ -17,8 +17,11 @@ big 40
 """
 
 
-def inst(curricula: str = "Q 2 A B", unavailable: str = ""):
-    return make_instance(COURSES, ROOMS, curricula, unavailable)
+@pytest.fixture
+def inst(make_instance):
+    def build(curricula: str = "Q 2 A B", unavailable: str = ""):
+        return make_instance(COURSES, ROOMS, curricula, unavailable)
+    return build
 
 
 def sol(*lines: str) -> Solution:
@@ -29,7 +32,7 @@ def sol(*lines: str) -> Solution:
 CLEAN = ["A big 0 0", "A big 1 0", "B big 0 1", "B big 1 1", "C small 0 2"]
 
 
-def test_a_clean_solution_costs_nothing():
+def test_a_clean_solution_costs_nothing(inst):
     report = check(inst(), sol(*CLEAN))
     assert report.hard_violations == 0, report.hard
     # B min 1 day fine; compactness: Q has A at 0 and B at 1 each day -> adjacent
@@ -37,7 +40,7 @@ def test_a_clean_solution_costs_nothing():
                            "curriculum_compactness": 0, "room_stability": 0}
 
 
-def test_missing_and_repeated_lectures():
+def test_missing_and_repeated_lectures(inst):
     missing = check(inst(), sol(*CLEAN[1:]))
     assert missing.hard["lectures"] == 1
     # the same course twice in one period counts as a missing lecture
@@ -47,7 +50,7 @@ def test_missing_and_repeated_lectures():
     assert extra.hard["lectures"] == 1
 
 
-def test_conflicts_by_curriculum_and_by_teacher():
+def test_conflicts_by_curriculum_and_by_teacher(inst):
     curriculum = check(inst(), sol("A big 0 0", "A big 1 0", "B small 0 0", "B big 1 1", "C small 0 2"))
     assert curriculum.hard["conflicts"] == 1
     teacher = check(inst(), sol("A big 0 0", "A big 1 0", "B big 0 1", "B big 1 1", "C small 1 0"))
@@ -57,27 +60,27 @@ def test_conflicts_by_curriculum_and_by_teacher():
                                          "C small 0 2")).hard["conflicts"] == 0
 
 
-def test_availability():
+def test_availability(inst):
     report = check(inst(unavailable="A 1 0\nC 0 2"), sol(*CLEAN))
     assert report.hard["availability"] == 2
 
 
-def test_room_occupancy():
+def test_room_occupancy(inst):
     report = check(inst(), sol("A big 0 0", "A big 1 0", "B big 0 1", "B big 1 1", "C big 0 1"))
     assert report.hard["room_occupancy"] == 1
 
 
-def test_room_capacity_counts_students_over_capacity():
+def test_room_capacity_counts_students_over_capacity(inst):
     report = check(inst(), sol("A big 0 0", "A big 1 0", "B small 0 1", "B small 1 1", "C small 0 2"))
     assert report.soft["room_capacity"] == 2 * (30 - 20)
 
 
-def test_min_working_days_costs_five_per_day_short():
+def test_min_working_days_costs_five_per_day_short(inst):
     report = check(inst(), sol("A big 0 0", "A big 0 1", "B big 0 2", "B big 1 1", "C small 1 2"))
     assert report.soft["min_working_days"] == 5
 
 
-def test_compactness_costs_two_per_isolated_lecture():
+def test_compactness_costs_two_per_isolated_lecture(inst):
     # day 0: A at 0, B at 2 -> both isolated; day 1: A at 0, B at 1 -> adjacent
     report = check(inst(), sol("A big 0 0", "A big 1 0", "B big 0 2", "B big 1 1", "C small 1 2"))
     assert report.soft["curriculum_compactness"] == 2 * 2
@@ -86,13 +89,13 @@ def test_compactness_costs_two_per_isolated_lecture():
     assert report.soft["curriculum_compactness"] == 0
 
 
-def test_compactness_counts_each_lecture_in_a_shared_period():
+def test_compactness_counts_each_lecture_in_a_shared_period(inst):
     report = check(inst(), sol("A big 0 0", "A big 1 2", "B small 0 0", "B big 1 1", "C small 1 0"))
     # day 0 period 0 has A and B (a conflict) with no neighbour: both isolated
     assert report.soft["curriculum_compactness"] == 2 * 2
 
 
-def test_room_stability_costs_distinct_rooms_minus_one():
+def test_room_stability_costs_distinct_rooms_minus_one(inst):
     report = check(inst(), sol("A big 0 0", "A small 1 0", "B big 0 1", "B big 1 1", "C small 0 2"))
     assert report.soft["room_stability"] == 1
 

@@ -1,7 +1,0 @@
-"""Fixtures for cross-service tests."""
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
