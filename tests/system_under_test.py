@@ -22,6 +22,20 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+def grpc_serving(target: str, timeout: float = 1.0) -> bool:
+    """grpc.health of a service's api process says SERVING."""
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(target) as channel:
+        try:
+            response = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=""), timeout=timeout)
+        except grpc.RpcError:
+            return False
+    return response.status == health_pb2.HealthCheckResponse.SERVING
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -34,6 +48,7 @@ class SystemUnderTest:
     var_dir: Path
     gateway_url: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    scheduling_target: str | None = None
 
     def run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
         result = subprocess.run(argv, env=self.env, cwd=REPO, capture_output=True, text=True,
@@ -79,14 +94,21 @@ class SystemUnderTest:
 
         testing.wait_for(ready, timeout=timeout, interval=0.2,
                          message="the system did not become ready")
+        if self.scheduling_target:  # not (yet) among the gateway's readiness checks
+            testing.wait_for(lambda: ready() and grpc_serving(self.scheduling_target),
+                             timeout=timeout, interval=0.2,
+                             message="the scheduling api did not become ready")
 
 
 @contextlib.contextmanager
-def running_system(tmp_path: Path, **overrides: str) -> Iterator[SystemUnderTest]:
-    """Migrate, seed and start identity (api + worker) and the gateway."""
+def running_system(tmp_path: Path, *, scheduling: bool = True,
+                   **overrides: str) -> Iterator[SystemUnderTest]:
+    """Migrate, seed and start identity (api + worker), scheduling (api + worker, unless
+    `scheduling=False`) and the gateway."""
     with testing.postgres_database("educrm_e2e") as identity_db, \
+            testing.postgres_database("educrm_e2e_sched") as scheduling_db, \
             testing.amqp_vhost("educrm_e2e") as amqp_uri:
-        gateway_port, identity_port = free_port(), free_port()
+        gateway_port, identity_port, scheduling_port = free_port(), free_port(), free_port()
         env = {
             **os.environ,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -98,19 +120,31 @@ def running_system(tmp_path: Path, **overrides: str) -> Iterator[SystemUnderTest
             "EDUCRM_IDENTITY_METRICS_PORT": str(free_port()),
             "EDUCRM_IDENTITY_WORKER_METRICS_PORT": str(free_port()),
             "EDUCRM_GATEWAY_IDENTITY_TARGET": f"127.0.0.1:{identity_port}",
+            "EDUCRM_SCHEDULING_DATABASE_URL": scheduling_db,
+            "EDUCRM_SCHEDULING_GRPC_PORT": str(scheduling_port),
+            "EDUCRM_SCHEDULING_METRICS_PORT": str(free_port()),
+            "EDUCRM_SCHEDULING_WORKER_METRICS_PORT": str(free_port()),
+            "EDUCRM_SCHEDULING_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
+            "EDUCRM_GATEWAY_SCHEDULING_TARGET": f"127.0.0.1:{scheduling_port}",
             "EDUCRM_GATEWAY_PORT": str(gateway_port),
             "EDUCRM_GATEWAY_REDIS_PREFIX": f"educrm:e2e:{uuid.uuid4().hex[:8]}:",
             "EDUCRM_INTERNAL_TOKEN": uuid.uuid4().hex,
             **overrides,
         }
-        system = SystemUnderTest(env=env, var_dir=tmp_path,
-                                 gateway_url=f"http://127.0.0.1:{gateway_port}")
+        system = SystemUnderTest(
+            env=env, var_dir=tmp_path, gateway_url=f"http://127.0.0.1:{gateway_port}",
+            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None)
         try:
             system.run(str(BIN / "educrm-bus"), "declare")
             system.run(str(BIN / "educrm-migrate"), "identity")
             system.run(sys.executable, "-m", "identity.demo_seed")
             system.start("identity-api", sys.executable, "-m", "identity.api")
             system.start("identity-worker", sys.executable, "-m", "identity.worker")
+            if scheduling:
+                system.run(str(BIN / "educrm-migrate"), "scheduling")
+                system.run(sys.executable, "-m", "scheduling.demo_seed")
+                system.start("scheduling-api", sys.executable, "-m", "scheduling.api")
+                system.start("scheduling-worker", sys.executable, "-m", "scheduling.worker")
             system.start("gateway", sys.executable, "-m", "gateway")
             system.wait_ready()
             yield system

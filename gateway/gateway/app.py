@@ -25,7 +25,7 @@ from .metrics import GatewayMetrics
 from .middleware import GatewayMiddleware
 from .rate_limits import LoginLimiter
 from .redis_keys import RedisKeys
-from .routes import audit_events, auth, ops, org_units, users
+from .routes import audit_events, auth, ops, org_units, scheduling, users
 from .runtime import GatewayRuntime
 from .settings import GatewaySettings
 
@@ -103,7 +103,7 @@ def create_app(settings: GatewaySettings | None = None, *,
                   redoc_url="/redoc")
     app.state.runtime = rt
     problems.install_handlers(app)
-    for module in (auth, users, org_units, audit_events, ops):
+    for module in (auth, users, org_units, audit_events, scheduling, ops):
         app.include_router(module.router)
     # Added last = outermost: CORS wraps the gateway middleware so that problem responses
     # made there carry CORS headers too.

@@ -36,9 +36,9 @@ class AnnealingParams:
     `end_temperature` over the budget; the budget is split into `cycles` such descents, each
     restarting from the best state found so far (reheats)."""
 
-    start_temperature: float = 4.0
-    end_temperature: float = 0.03
-    cycles: int = 3
+    start_temperature: float = 2.5
+    end_temperature: float = 0.05
+    cycles: int = 1
     hard_weight: float = 50.0
     p_room_only: float = 0.1  # share of moves that only change the room
     p_keep_room: float = 0.3  # share of period-changing moves that keep the room
@@ -125,6 +125,10 @@ class _Search:
 
     def step(self, fraction: float, iterations: int) -> None:
         self.temperature = self.temperature_at(fraction)
+        if self.best_cost[0] > 0:
+            # never feasible yet: do not cool below where conflicts can still be traded for
+            # soft cost (at low temperature a last conflict needing a two-step repair stays)
+            self.temperature = max(self.temperature, self.params.start_temperature / 2)
         self.vector[TEMPERATURE] = self.temperature
         run_chunk(self.pb, self.st, self.best_period, self.best_room, self.best_cost, self.rng,
                   iterations, self.vector, self.counters)
@@ -132,7 +136,7 @@ class _Search:
         # infeasible space (fixed weights let comp05 end with a conflict), relax it afterwards
         weight = self.vector[HARD_WEIGHT]
         if self.st.cost[0] > 0:
-            self.vector[HARD_WEIGHT] = min(weight * 1.1, 100 * self.params.hard_weight)
+            self.vector[HARD_WEIGHT] = min(weight * 1.1, 10 * self.params.hard_weight)
         else:
             self.vector[HARD_WEIGHT] = max(weight * 0.95, self.params.hard_weight)
 
