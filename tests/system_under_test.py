@@ -10,12 +10,11 @@ import socket
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import httpx
-
 from kit import testing
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,12 +13,11 @@ import icalendar
 import openpyxl
 import pika
 import pytest
-from system_under_test import running_system
-
 from kit import testing
 from kit.events import make_envelope
+from system_under_test import running_system
 
-PASSWORD = "educrm-demo"
+PASSWORD = "educrm-demo"  # noqa: S105 - the demo seed's documented password
 CAMPUS = "demo-campus-sh"  # scheduling.demo_seed
 TERM = "demo-term"
 BASE = f"/v1/scheduling/campuses/{CAMPUS}"

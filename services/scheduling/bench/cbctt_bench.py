@@ -1,6 +1,7 @@
 """Benchmark of the timetabling solver on ITC-2007 comp01-comp07.
 
-    .venv/bin/python services/scheduling/bench/cbctt_bench.py [--time-limit 30] [--instances comp01,comp05]
+    .venv/bin/python services/scheduling/bench/cbctt_bench.py [--time-limit 30] \
+        [--instances comp01,comp05]
 
 Each instance is solved on one worker with a fixed seed, and the written solution is
 re-scored by the independent checker (not the solver's own counter).
@@ -35,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     names = [n.strip() for n in args.instances.split(",") if n.strip()]
     print(f"CB-CTT bench: {args.time_limit:g} s per instance, 1 worker, seed {args.seed}; "
           f"ratio = (soft+1)/(target+1) so that a zero cost or target stays defined")
-    header = f"{'instance':<10}{'hard':>6}{'soft':>8}{'target':>8}{'ratio':>8}{'iterations':>14}{'secs':>7}"
+    header = (f"{'instance':<10}{'hard':>6}{'soft':>8}{'target':>8}{'ratio':>8}"
+              f"{'iterations':>14}{'secs':>7}")
     print(header)
     print("-" * len(header))
     ratios = []
@@ -50,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         if target is not None:
             ratios.append(ratio)
         print(f"{name:<10}{report.hard_violations:>6}{report.soft_cost:>8}"
-              f"{target if target is not None else '-':>8}{ratio:>8.3f}{result.iterations:>14,}{secs:>7.1f}",
+              f"{target if target is not None else '-':>8}{ratio:>8.3f}"
+              f"{result.iterations:>14,}{secs:>7.1f}",
               flush=True)
     if ratios:
         geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))

@@ -1,3 +1,4 @@
+# ruff: noqa: N802 - gRPC method names are fixed by the proto
 """The scheduling gRPC api process: `python -m scheduling.api` (plain grpcio, never patched).
 
 The servicer only translates: protobuf in → the domain modules → protobuf out. Authorization
@@ -226,7 +227,8 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
         caller = self._staff()
         limit = request.time_limit_seconds or self.settings.solve_time_limit_seconds
         if limit < 0 or limit > 3600:
-            raise InvalidArgument("time limit must be within 1..3600 s", message_zh="时限应在 1..3600 秒")
+            raise InvalidArgument("time limit must be within 1..3600 s",
+                                  message_zh="时限应在 1..3600 秒")
         job = self.runner.submit(campus_id=request.campus_id, term_id=request.term_id,
                                  time_limit=limit, seed=request.seed,
                                  requested_by=caller.user_id if caller else None)
@@ -243,7 +245,8 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
         with self.db.session() as s:
             published = timetables.publish(s, request.timetable_id)
             result = published.sessions
-            lectures = [convert.lecture(x) for x in repository.lectures_of(s, published.timetable.id)]
+            lectures = [convert.lecture(x)
+                        for x in repository.lectures_of(s, published.timetable.id)]
             return pb.PublishTimetableResponse(
                 timetable=convert.timetable(published.timetable, lectures),
                 sessions_scheduled=result.scheduled)
@@ -298,7 +301,8 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
     def CheckConflicts(self, request, context):
         self._staff()
         with self.db.session() as s:
-            timetable = repository.get_or_404(s, m.Timetable, request.timetable_id, "timetable", "课表")
+            timetable = repository.get_or_404(s, m.Timetable, request.timetable_id,
+                                              "timetable", "课表")
             ct = repository.load_campus_term(s, timetable.campus_id, timetable.term_id)
             lectures = repository.lectures_of(s, timetable.id)
         change = conflicts.ProposedChange(
@@ -344,8 +348,10 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
             data = self._view(query)
             content, kind, ext = views.export_xlsx(data), timetable_export.XLSX_CONTENT_TYPE, "xlsx"
         else:
-            raise InvalidArgument("format must be XLSX or ICS", message_zh="导出格式应为 XLSX 或 ICS")
-        name = f"timetable-{data.view}-{data.subject_id or data.campus.id}-v{data.timetable.version}.{ext}"
+            raise InvalidArgument("format must be XLSX or ICS",
+                                  message_zh="导出格式应为 XLSX 或 ICS")
+        subject = data.subject_id or data.campus.id
+        name = f"timetable-{data.view}-{subject}-v{data.timetable.version}.{ext}"
         return pb.ExportTimetableResponse(content=content, content_type=kind, file_name=name)
 
     # ---- attendance ------------------------------------------------------------------

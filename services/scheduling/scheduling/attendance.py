@@ -42,7 +42,8 @@ def _check_substitute(db: Session, s: m.ScheduledSession, section: m.ClassSectio
                       sub: m.Teacher) -> None:
     if sub.id == s.teacher_id:
         raise InvalidArgument("the substitute is the scheduled teacher",
-                              reason="scheduling.substitute_same", message_zh="代课教师与原教师相同")
+                              reason="scheduling.substitute_same",
+                              message_zh="代课教师与原教师相同")
     if not sub.active or section.course_id not in (sub.course_ids or ()):
         raise FailedPrecondition(f"{sub.name} is not qualified for this course",
                                  reason="scheduling.substitute_not_qualified",

@@ -62,9 +62,10 @@ def check_change(ct: CampusTerm, lectures: Iterable[LectureInfo],
                             f"教师 {new.teacher_id} 不存在"))
     else:
         if not teacher.qualified_for(section.course_id):
+            course = section.course_name or section.course_id
             out.append(Conflict("teacher_not_qualified",
-                                f"{teacher.name} is not qualified for {section.course_name or section.course_id}",
-                                f"{teacher.name} 没有 {section.course_name or section.course_id} 的授课资格"))
+                                f"{teacher.name} is not qualified for {course}",
+                                f"{teacher.name} 没有 {course} 的授课资格"))
         if slot in teacher.unavailable or not teacher.active:
             out.append(Conflict("teacher_unavailable", f"{teacher.name} is unavailable at {at}",
                                 f"{teacher.name} {at_zh}不可用"))

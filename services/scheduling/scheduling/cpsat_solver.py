@@ -47,7 +47,7 @@ def solve_cpsat(instance: Instance, *, time_limit: float = 10.0, seed: int = 0,
                 on_progress: ProgressCallback | None = None) -> Solution | None:
     """The best timetable found within `time_limit`, or None if none exists / none found."""
     inst = instance
-    P, R = inst.periods, len(inst.rooms)
+    P, R = inst.periods, len(inst.rooms)  # noqa: N806 - the model's notation
     available, room_allowed, room_open = inst.available, inst.room_allowed, inst.room_open
     model = cp_model.CpModel()
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}

@@ -18,22 +18,31 @@ PERIODS = [("08:30", "10:00"), ("10:15", "11:45"), ("14:00", "15:30"), ("15:45",
 ROOMS = [("demo-room-101", "101 教室", 40, ["projector"]), ("demo-room-102", "102 教室", 30, []),
          ("demo-room-201", "201 教室", 24, ["projector"]),
          ("demo-lab", "机房 Lab", 30, ["computers", "projector"])]
-COURSES = [("demo-course-pm", "项目管理 Project management"), ("demo-course-en", "商务英语 Business English"),
+COURSES = [("demo-course-pm", "项目管理 Project management"),
+           ("demo-course-en", "商务英语 Business English"),
            ("demo-course-py", "Python 数据分析"), ("demo-course-lead", "领导力 Leadership")]
 TEACHERS = [("demo-t-wang", "王老师", ["demo-course-pm", "demo-course-lead"]),
             ("demo-t-li", "李老师", ["demo-course-en"]),
             ("demo-t-zhao", "赵老师", ["demo-course-py", "demo-course-pm"]),
             ("demo-t-chen", "陈老师", ["demo-course-lead", "demo-course-en"])]
-SECTIONS = [("demo-sec-pm-a", "项目管理 A 班", "demo-course-pm", "demo-t-wang", [], 3, 35, ["g-mgmt"], []),
-            ("demo-sec-pm-b", "项目管理 B 班", "demo-course-pm", "", ["demo-t-wang", "demo-t-zhao"], 3, 30, [], []),
-            ("demo-sec-en-a", "商务英语 A 班", "demo-course-en", "demo-t-li", [], 2, 24, ["g-mgmt"], []),
-            ("demo-sec-py-a", "Python A 班", "demo-course-py", "demo-t-zhao", [], 2, 28, [], ["computers"]),
-            ("demo-sec-lead-a", "领导力 A 班", "demo-course-lead", "", ["demo-t-wang", "demo-t-chen"], 1, 40, ["g-mgmt"], [])]
+# (id, name, course, teacher, teacher candidates, lessons a week, capacity, groups, features)
+SECTIONS = [
+    ("demo-sec-pm-a", "项目管理 A 班", "demo-course-pm", "demo-t-wang", [], 3, 35, ["g-mgmt"],
+     []),
+    ("demo-sec-pm-b", "项目管理 B 班", "demo-course-pm", "", ["demo-t-wang", "demo-t-zhao"], 3,
+     30, [], []),
+    ("demo-sec-en-a", "商务英语 A 班", "demo-course-en", "demo-t-li", [], 2, 24, ["g-mgmt"], []),
+    ("demo-sec-py-a", "Python A 班", "demo-course-py", "demo-t-zhao", [], 2, 28, [],
+     ["computers"]),
+    ("demo-sec-lead-a", "领导力 A 班", "demo-course-lead", "", ["demo-t-wang", "demo-t-chen"], 1,
+     40, ["g-mgmt"], []),
+]
 
 
 def seed(db: Database) -> None:
     with db.session() as s:
-        reference_data.upsert_campus(s, CAMPUS_ID, "上海演示校区 Shanghai demo campus", "Asia/Shanghai")
+        reference_data.upsert_campus(s, CAMPUS_ID, "上海演示校区 Shanghai demo campus",
+                                     "Asia/Shanghai")
         reference_data.set_timeslots(s, CAMPUS_ID, [
             (d, p + 1, start, end) for d in range(1, 7) for p, (start, end) in enumerate(PERIODS)])
         for rid, name, cap, feats in ROOMS:

@@ -89,8 +89,11 @@ def _student_curricula(sections: Iterable[SectionInfo]) -> list[tuple[str, tuple
         for student in s.students:
             by_student[student].add(s.id)
     distinct = sorted({tuple(sorted(ids)) for ids in by_student.values() if len(ids) > 1})
-    return [("students-" + hashlib.sha1("|".join(ids).encode()).hexdigest()[:12], ids)
-            for ids in distinct]
+    def name(ids: tuple[str, ...]) -> str:
+        digest = hashlib.sha1("|".join(ids).encode(), usedforsecurity=False).hexdigest()
+        return "students-" + digest[:12]
+
+    return [(name(ids), ids) for ids in distinct]
 
 
 def build_instance(ct: CampusTerm, *, fixed_teachers: Mapping[str, str] | None = None,

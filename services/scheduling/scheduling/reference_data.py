@@ -99,7 +99,8 @@ def create_term(db: Session, *, term_id: str, campus_id: str, name: str, start: 
     except ValueError:
         raise _invalid("dates must be YYYY-MM-DD", "日期格式应为 YYYY-MM-DD") from None
     if end_date < start_date or not name:
-        raise _invalid("a term needs a name and end >= start", "学期需要名称且结束日期不早于开始日期")
+        raise _invalid("a term needs a name and end >= start",
+                       "学期需要名称且结束日期不早于开始日期")
     if term_id and db.get(m.Term, term_id) is not None:
         raise AlreadyExists(f"term {term_id} exists", reason="scheduling.term_exists",
                             message_zh="学期已存在")
@@ -135,7 +136,8 @@ def save_section(db: Session, section: m.ClassSection, *, campus_id: str, term_i
     for candidate in teacher_candidate_ids:
         repository.get_or_404(db, m.Teacher, candidate, "teacher", "教师")
     if not name or lessons_per_week <= 0 or capacity <= 0:
-        raise _invalid("name, lessons a week and capacity are required", "班级名称、周课时和容量必填")
+        raise _invalid("name, lessons a week and capacity are required",
+                       "班级名称、周课时和容量必填")
     if not teacher_id and not teacher_candidate_ids:
         raise _invalid("give a teacher or teacher candidates", "请指定授课教师或候选教师")
     section.campus_id, section.term_id, section.course_id = campus_id, term_id, course_id

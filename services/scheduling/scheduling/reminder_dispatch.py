@@ -19,7 +19,8 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def dispatch_due_reminders(db: Database, *, offsets: tuple[int, ...], now: dt.datetime | None = None,
+def dispatch_due_reminders(db: Database, *, offsets: tuple[int, ...],
+                           now: dt.datetime | None = None,
                            horizon_minutes: int | None = None) -> int:
     now = now or dt.datetime.now(dt.UTC)
     horizon = dt.timedelta(minutes=horizon_minutes or max(offsets, default=0) + 60)

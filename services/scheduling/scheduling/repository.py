@@ -26,7 +26,8 @@ def slots_of(value) -> frozenset[Slot]:
 def get_or_404(session: Session, model, key, what: str, what_zh: str):
     row = session.get(model, key) if key else None
     if row is None:
-        raise NotFound(f"{what} {key!r} not found", reason=f"scheduling.{what.replace(' ', '_')}_not_found",
+        raise NotFound(f"{what} {key!r} not found",
+                       reason=f"scheduling.{what.replace(' ', '_')}_not_found",
                        message_zh=f"{what_zh}不存在: {key}")
     return row
 
@@ -68,8 +69,8 @@ def load_campus_term(session: Session, campus_id: str, term_id: str) -> CampusTe
     get_or_404(session, m.Campus, campus_id, "campus", "校区")
     term = get_or_404(session, m.Term, term_id, "term", "学期")
     if term.campus_id != campus_id:
-        raise FailedPrecondition("the term belongs to another campus", reason="scheduling.term_campus",
-                                 message_zh="该学期不属于此校区")
+        raise FailedPrecondition("the term belongs to another campus",
+                                 reason="scheduling.term_campus", message_zh="该学期不属于此校区")
     timeslots = session.scalars(select(m.Timeslot).where(m.Timeslot.campus_id == campus_id))
     rooms = session.scalars(select(m.Room).where(m.Room.campus_id == campus_id))
     teachers = session.scalars(select(m.Teacher).where(m.Teacher.campus_id == campus_id))

@@ -55,7 +55,8 @@ def _progress_adapter(on_progress: Progress, time_limit: float):
     """The annealing solver's callback shape is its own; take what is recognisable."""
     def callback(*args, **kwargs):
         info = args[0] if len(args) == 1 and not kwargs else kwargs
-        get = (lambda k: info.get(k)) if isinstance(info, dict) else (lambda k: getattr(info, k, None))
+        get = ((lambda k: info.get(k)) if isinstance(info, dict)
+               else (lambda k: getattr(info, k, None)))
         hard = get("hard") if get("hard") is not None else get("best_hard")
         soft = get("soft") if get("soft") is not None else get("best_soft")
         elapsed = get("elapsed") or get("elapsed_seconds")

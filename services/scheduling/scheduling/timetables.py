@@ -80,9 +80,11 @@ def mark_unavailable(db: Session, *, campus_id: str, term_id: str, teacher_id: s
     so that it holds again. On dry_run the caller rolls the transaction back."""
     if bool(teacher_id) == bool(room_id):
         raise InvalidArgument("give exactly one of teacher_id and room_id",
-                              reason="scheduling.teacher_or_room", message_zh="请指定教师或教室之一")
+                              reason="scheduling.teacher_or_room",
+                              message_zh="请指定教师或教室之一")
     if not slots:
-        raise InvalidArgument("no slots given", reason="scheduling.no_slots", message_zh="未指定时段")
+        raise InvalidArgument("no slots given", reason="scheduling.no_slots",
+                              message_zh="未指定时段")
     owner = (repository.get_or_404(db, m.Teacher, teacher_id, "teacher", "教师") if teacher_id
              else repository.get_or_404(db, m.Room, room_id, "room", "教室"))
     if owner.campus_id != campus_id:
@@ -105,7 +107,8 @@ def mark_unavailable(db: Session, *, campus_id: str, term_id: str, teacher_id: s
     if outcome.solution is None or not outcome.report.feasible:
         raise FailedPrecondition(
             "no timetable respects the new unavailability; change it by hand",
-            reason="scheduling.repair_failed", message_zh="无法在新的不可用时段下重排课表, 请手动调整")
+            reason="scheduling.repair_failed",
+            message_zh="无法在新的不可用时段下重排课表, 请手动调整")
     new_lectures = solution_to_lectures(mapped, outcome.solution, previous=lectures)
     before = {lec.key: lec for lec in lectures}
     moves = tuple(Move(before[lec.key], lec) for lec in new_lectures

@@ -55,7 +55,8 @@ def load_view(db: Session, *, campus_id: str, term_id: str, view: str, subject_i
         timetable = repository.published_timetable(db, campus_id, term_id)
         if timetable is None:
             raise NotFound("no published timetable for this campus and term",
-                           reason="scheduling.not_published", message_zh="该校区学期尚无已发布的课表")
+                           reason="scheduling.not_published",
+                           message_zh="该校区学期尚无已发布的课表")
     campus = db.get(m.Campus, timetable.campus_id)
     term = db.get(m.Term, timetable.term_id)
     lectures = repository.lectures_of(db, timetable.id)
@@ -152,7 +153,8 @@ def export_ics(data: TimetableViewData) -> bytes:
             starts = s.starts_at if s.starts_at.tzinfo else s.starts_at.replace(tzinfo=dt.UTC)
             ends = s.ends_at if s.ends_at.tzinfo else s.ends_at.replace(tzinfo=dt.UTC)
             out.append(timetable_export.CalendarEvent(
-                uid=f"{s.id}@educrm.scheduling", summary=f"{n.section_name} {n.course_name}".strip(),
+                uid=f"{s.id}@educrm.scheduling",
+                summary=f"{n.section_name} {n.course_name}".strip(),
                 start=starts, end=ends, location=n.room_name,
                 description=f"教师 Teacher: {n.teacher_name}"))
     else:

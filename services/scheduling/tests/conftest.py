@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from scheduling.snapshot import CampusTerm, RoomInfo, SectionInfo, TeacherInfo, TimeslotInfo
 
 # The solver's tests (tests/timetabling/) import their helpers with `from conftest import ...`,
 # which only resolved while services/scheduling had its own pytest config (rootdir + prepend
@@ -14,8 +15,6 @@ import pytest
 _TIMETABLING_TESTS = str(Path(__file__).resolve().parent / "timetabling")
 if _TIMETABLING_TESTS not in sys.path:
     sys.path.insert(0, _TIMETABLING_TESTS)
-
-from scheduling.snapshot import CampusTerm, RoomInfo, SectionInfo, TeacherInfo, TimeslotInfo
 
 PERIOD_TIMES = {1: ("08:30", "10:00"), 2: ("10:15", "11:45"), 3: ("14:00", "15:30"),
                 4: ("15:45", "17:15")}

@@ -110,11 +110,13 @@ def campus(server):
             ("English A", "english", "t-li", 2, 20, ["g1"], []),
             ("Python A", "python", "", 2, 24, [], ["computers"]),
             ("Physics A", "physics", "t-wang", 2, 18, ["g2"], [])):
-        sections[name] = stub.CreateClassSection(pb.CreateClassSectionRequest(section=pb.ClassSection(
+        section = pb.ClassSection(
             campus_id="campus-sh", term_id=term.id, course_id=course, name=name,
             teacher_id=teacher, teacher_candidate_ids=[] if teacher else ["t-zhao"],
             lessons_per_week=lessons, min_working_days=2, capacity=cap, student_groups=groups,
-            required_room_features=feats)), **call).section.id
+            required_room_features=feats)
+        sections[name] = stub.CreateClassSection(
+            pb.CreateClassSectionRequest(section=section), **call).section.id
     return dict(term_id=term.id, rooms=rooms, sections=sections, admin=admin)
 
 
@@ -178,7 +180,8 @@ def test_views_by_teacher_room_and_permissions(server, campus, published):
     python_lectures = [lec for lec in published.lectures
                        if lec.section_id == campus["sections"]["Python A"]]
     assert all(lec.room_id == lab for lec in python_lectures)
-    assert {lec.section_id for lec in room_view.timetable.lectures} >= {campus["sections"]["Python A"]}
+    room_sections = {lec.section_id for lec in room_view.timetable.lectures}
+    assert room_sections >= {campus["sections"]["Python A"]}
 
 
 def test_conflict_check_reasons(server, campus, published):
@@ -244,8 +247,9 @@ def test_exports(server, campus, published):
     query = pb.GetTimetableRequest(campus_id="campus-sh", term_id=campus["term_id"],
                                    view=pb.TIMETABLE_VIEW_SECTION,
                                    subject_id=campus["sections"]["Math A"])
-    xlsx = stub.ExportTimetable(pb.ExportTimetableRequest(query=query, format=pb.EXPORT_FORMAT_XLSX),
-                                metadata=SYSTEM, timeout=10)
+    xlsx = stub.ExportTimetable(
+        pb.ExportTimetableRequest(query=query, format=pb.EXPORT_FORMAT_XLSX),
+        metadata=SYSTEM, timeout=10)
     assert xlsx.file_name.endswith(".xlsx") and "spreadsheetml" in xlsx.content_type
     ws = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
@@ -265,7 +269,8 @@ def test_teacher_attendance_and_substitute(server, campus, published):
     with db.session() as s:
         session = s.scalars(select(m.ScheduledSession).where(
             m.ScheduledSession.section_id == campus["sections"]["Math A"],
-            m.ScheduledSession.status == "scheduled").order_by(m.ScheduledSession.starts_at)).first()
+            m.ScheduledSession.status == "scheduled")
+            .order_by(m.ScheduledSession.starts_at)).first()
         sid, teacher = session.id, session.teacher_id
     signed = stub.RecordTeacherAttendance(pb.RecordTeacherAttendanceRequest(
         session_id=sid, status=pb.TEACHER_ATTENDANCE_STATUS_SIGNED_IN),

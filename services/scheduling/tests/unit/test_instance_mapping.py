@@ -43,7 +43,8 @@ def test_no_qualified_teacher_is_reported():
     ct = small_campus()
     py = dataclasses.replace(ct.sections["s-py"], teacher_candidate_ids=("t-li",))
     ct = CampusTerm.of(ct.campus_id, ct.term_id, ct.timeslots, ct.rooms.values(),
-                       ct.teachers.values(), [*[s for s in ct.sections.values() if s.id != "s-py"], py])
+                       ct.teachers.values(),
+                       [*[s for s in ct.sections.values() if s.id != "s-py"], py])
     with pytest.raises(FailedPrecondition, match="Python A"):
         build_instance(ct)
 
