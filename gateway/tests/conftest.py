@@ -58,6 +58,7 @@ class AuditCapture:
     def __init__(self, exchange: str) -> None:
         self.exchange = exchange
         self.events: list[dict[str, Any]] = []
+        self.messages = 0
         self._connection: aiormq.abc.AbstractConnection | None = None
 
     async def start(self, *, bind: bool = True) -> None:
@@ -70,7 +71,10 @@ class AuditCapture:
             await channel.basic_consume(declared.queue, self._on_message, no_ack=True)
 
     async def _on_message(self, message: aiormq.abc.DeliveredMessage) -> None:
-        self.events.append(json.loads(message.body))
+        self.messages += 1
+        document = json.loads(message.body)
+        # CloudEvents batched mode (group commit): a JSON array of structured events.
+        self.events.extend(document if isinstance(document, list) else [document])
 
     @property
     def records(self) -> list[dict[str, Any]]:

@@ -6,11 +6,10 @@ import concurrent.futures
 
 import httpx
 import pytest
+from kit import testing
 from system_under_test import running_system
 
-from kit import testing
-
-PASSWORD = "educrm-demo"
+PASSWORD = "educrm-demo"  # noqa: S105 - the documented demo password
 FREEZE_MAX_READS = 8
 
 
@@ -75,7 +74,8 @@ def test_director_sees_only_their_region(http):
 def test_bad_input_is_a_problem_not_a_500(http):
     admin = login(http, "admin")
     cases = [
-        http.post("/v1/auth/login", content=b"{not json", headers={"content-type": "application/json"}),
+        http.post("/v1/auth/login", content=b"{not json",
+                  headers={"content-type": "application/json"}),
         http.post("/v1/auth/login", json={"username": 5}),
         http.post("/v1/users", headers=admin, json={"username": ["x"], "password": 3}),
         http.post("/v1/users", headers=admin, content=b"x" * (2 * 1024 * 1024)),

@@ -19,7 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from scheduling.timetabling import check, load_instance, solve  # noqa: E402
 
-DATA_DIR = Path(os.environ.get("EDUCRM_CBCTT_DIR", "/work/shared/data/cbctt"))
+# The benchmark set sits in shared/ beside the repository checkout; EDUCRM_CBCTT_DIR overrides.
+REPO = Path(__file__).resolve().parents[3]
+DATA_DIR = Path(os.environ.get("EDUCRM_CBCTT_DIR", REPO.parent / "shared" / "data" / "cbctt"))
 # the soft-cost targets of the issue (30 s, one core)
 TARGETS = {"comp01": 5, "comp02": 109, "comp03": 89, "comp04": 48, "comp05": 472,
            "comp06": 138, "comp07": 61}

@@ -1,20 +1,8 @@
 """Shared fixtures of the scheduling tests: a small campus term as a snapshot."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from scheduling.snapshot import CampusTerm, RoomInfo, SectionInfo, TeacherInfo, TimeslotInfo
-
-# The solver's tests (tests/timetabling/) import their helpers with `from conftest import ...`,
-# which only resolved while services/scheduling had its own pytest config (rootdir + prepend
-# imports). That config made `pytest services/scheduling` skip the repository's root
-# conftest.py, so the eventlet session was never patched first (the worker test's failure).
-# The repository config uses --import-mode=importlib: make their helper module importable.
-_TIMETABLING_TESTS = str(Path(__file__).resolve().parent / "timetabling")
-if _TIMETABLING_TESTS not in sys.path:
-    sys.path.insert(0, _TIMETABLING_TESTS)
 
 PERIOD_TIMES = {1: ("08:30", "10:00"), 2: ("10:15", "11:45"), 3: ("14:00", "15:30"),
                 4: ("15:45", "17:15")}

@@ -20,7 +20,15 @@ from kit.events.catalogue import (
     register,
     subscribe,
 )
-from kit.events.envelope import Envelope, EnvelopeError, make_envelope, parse_envelope
+from kit.events.envelope import (
+    BATCH_CONTENT_TYPE,
+    Envelope,
+    EnvelopeError,
+    batch_body,
+    make_envelope,
+    parse_envelope,
+    parse_events,
+)
 from kit.events.inbox import claim_event, inbox_table
 from kit.events.outbox import add_event, outbox_table
 
@@ -34,7 +42,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "REGISTRY", "Envelope", "EnvelopeError", "EventType", "EventValidationError",
+    "BATCH_CONTENT_TYPE", "REGISTRY", "Envelope", "batch_body", "parse_events", "EnvelopeError", "EventType", "EventValidationError",
     "UnknownEventType", "add_event", "claim_event", "inbox_table", "make_envelope",
     "outbox_table", "parse_envelope", "register", "subscribe", *_LAZY,
 ]

@@ -3,6 +3,11 @@
 One JSON object carries the context attributes and the payload (`data`), so partners can read
 an event with any CloudEvents SDK and nothing hides in AMQP headers. EduCRM adds two extension
 attributes: `correlationid` (the work the event came from) and, when known, `traceparent`.
+
+Batched content mode (`application/cloudevents-batch+json`): one AMQP message whose body is a
+JSON array of structured events, each with its own id and type. A producer that must confirm
+many events at once (the gateway's audit records, group-committed) uses it; kit's consumer
+accepts both forms (`parse_events`) and applies each event of a batch through the inbox.
 """
 from __future__ import annotations
 
@@ -11,13 +16,14 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kit.caller import correlation_id as correlation_id_var
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
+BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
 DATA_CONTENT_TYPE = "application/json"
 
 # crm.<service>.<aggregate>.<past_verb>.v<N>; aggregate and verb may contain '_' (reminder_due).
@@ -124,3 +130,39 @@ def parse_envelope(body: bytes | str | Mapping[str, Any]) -> Envelope:
         correlationid=document.get("correlationid"), traceparent=document.get("traceparent"),
         specversion=document["specversion"], datacontenttype=document["datacontenttype"],
     )
+
+
+def batch_body(events: Iterable[Envelope | bytes]) -> bytes:
+    """One batched-mode body (a JSON array) from envelopes or their structured JSON bytes."""
+    parts = [e if isinstance(e, (bytes, bytearray)) else e.to_json().encode() for e in events]
+    if not parts:
+        raise EnvelopeError("a batch holds at least one event")
+    return b"[" + b",".join(parts) + b"]"
+
+
+def parse_events(body: bytes | str | Mapping[str, Any] | list[Any]) -> list[Envelope]:
+    """The events of a message body: one structured event, or a batch (a JSON array of
+    structured events). Raise EnvelopeError if the body or any event in it is malformed."""
+    if isinstance(body, (bytes, bytearray, str)):
+        try:
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise EnvelopeError(f"body is not JSON: {exc}") from None
+    else:
+        document = body
+    if isinstance(document, list):
+        if not document:
+            raise EnvelopeError("empty batch")
+        events = []
+        for index, item in enumerate(document):
+            if not isinstance(item, dict):
+                raise EnvelopeError(f"batch item {index} is not a JSON object")
+            try:
+                events.append(parse_envelope(item))
+            except EnvelopeError as exc:
+                raise EnvelopeError(f"batch item {index}: {exc}") from None
+        ids = [e.id for e in events]
+        if len(set(ids)) != len(ids):
+            raise EnvelopeError("duplicate event ids in a batch")
+        return events
+    return [parse_envelope(document)]

@@ -16,7 +16,8 @@ Why it is safe:
 
 Housekeeping rides on the same loop, so every worker with a relay gets it:
 - every `purge_interval` seconds, published outbox rows and inbox ids older than `retention`
-  (default 7 days) are deleted, in bounded batches;
+  (default 7 days) are deleted, in bounded batches, and so are stored idempotent results
+  (kit.idempotency) when the service's database has that table;
 - every `dead_letter_interval` seconds the depth of the service's dead-letter queues
   (`<service>.<handler>.dlq`, from the catalogue) is read with a passive declare on a
   short-lived channel and exported as the gauge `educrm_<part>_dead_letters{queue}`.
@@ -42,6 +43,7 @@ from kit.events.envelope import CONTENT_TYPE
 from kit.events.inbox import INBOX, INBOX_TABLE
 from kit.events.outbox import OUTBOX, outbox_committed, utcnow
 from kit.events.topology import dead_letter_queue
+from kit.idempotency import IDEMPOTENCY, IDEMPOTENCY_TABLE
 
 _log = logging.getLogger(__name__)
 
@@ -97,6 +99,7 @@ class RelayLoop:
         self._purge_due = 0.0
         self._dead_letters_due = 0.0
         self._has_inbox: bool | None = None
+        self._has_idempotency: bool | None = None
         self.dead_letters = metrics.dead_letters(part)
         self.published = metrics.outbox_published(part)
         self.errors = metrics.outbox_publish_errors(part)
@@ -200,9 +203,11 @@ class RelayLoop:
         return total
 
     def purge(self, older_than: float | None = None) -> tuple[int, int]:
-        """Delete published outbox rows and inbox ids older than the retention.
+        """Delete published outbox rows, inbox ids and idempotency keys older than the
+        retention.
 
-        Returns (outbox rows, inbox rows) deleted. Unpublished rows are never touched.
+        Returns (outbox rows, inbox rows) deleted (idempotency keys are logged). Unpublished
+        rows are never touched.
         """
         cutoff = utcnow() - dt.timedelta(seconds=self.retention if older_than is None
                                          else older_than)
@@ -212,9 +217,15 @@ class RelayLoop:
         inbox = (self._delete_batched(INBOX, (INBOX.c.consumer, INBOX.c.event_id),
                                       INBOX.c.processed_at < cutoff)
                  if self._has_inbox else 0)
-        if outbox or inbox:
-            _log.info("bus housekeeping (%s): purged %d outbox rows, %d inbox ids",
-                      self.part, outbox, inbox)
+        if self._has_idempotency is None:  # only services with idempotent commands have it
+            self._has_idempotency = inspect(self.engine).has_table(IDEMPOTENCY_TABLE)
+        idempotency = (self._delete_batched(IDEMPOTENCY, (IDEMPOTENCY.c.key,
+                                                          IDEMPOTENCY.c.operation),
+                                            IDEMPOTENCY.c.created_at < cutoff)
+                       if self._has_idempotency else 0)
+        if outbox or inbox or idempotency:
+            _log.info("bus housekeeping (%s): purged %d outbox rows, %d inbox ids, "
+                      "%d idempotency keys", self.part, outbox, inbox, idempotency)
         return outbox, inbox
 
     def refresh_dead_letters(self) -> dict[str, int]:

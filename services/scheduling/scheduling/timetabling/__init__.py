@@ -12,9 +12,21 @@ Re-solving after a teacher/room became unavailable, keeping the timetable stable
 """
 from .checker import Report, check, moved_lectures
 from .instance import Course, Curriculum, Instance, Room
-from .instance_format import InstanceFormatError, format_instance, load_instance, parse_instance, write_instance
+from .instance_format import (
+    InstanceFormatError,
+    format_instance,
+    load_instance,
+    parse_instance,
+    write_instance,
+)
 from .solution import Assignment, Solution
-from .solution_format import SolutionFormatError, format_solution, load_solution, parse_solution, write_solution
+from .solution_format import (
+    SolutionFormatError,
+    format_solution,
+    load_solution,
+    parse_solution,
+    write_solution,
+)
 
 _SOLVER_NAMES = {"AnnealingParams", "Previous", "Progress", "SolveResult", "solve"}
 

@@ -20,6 +20,7 @@ Soft (weighted)
                          the same day, x2 (several lectures in one period each count).
   room_stability         distinct rooms minus one, x1, per course.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -30,8 +31,12 @@ from .solution import Solution
 
 HARD_RULES = ("lectures", "conflicts", "availability", "room_occupancy", "room_constraints")
 SOFT_RULES = ("room_capacity", "min_working_days", "curriculum_compactness", "room_stability")
-SOFT_WEIGHTS = {"room_capacity": 1, "min_working_days": 5, "curriculum_compactness": 2,
-                "room_stability": 1}
+SOFT_WEIGHTS = {
+    "room_capacity": 1,
+    "min_working_days": 5,
+    "curriculum_compactness": 2,
+    "room_stability": 1,
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +61,9 @@ class Report:
         lines = [f"hard violations: {self.hard_violations}"]
         lines += [f"  {rule:<24}{self.hard[rule]:>8}" for rule in HARD_RULES]
         lines.append(f"soft cost: {self.soft_cost}")
-        lines += [f"  {rule:<24}{self.soft[rule]:>8}  (x{SOFT_WEIGHTS[rule]})" for rule in SOFT_RULES]
+        lines += [
+            f"  {rule:<24}{self.soft[rule]:>8}  (x{SOFT_WEIGHTS[rule]})" for rule in SOFT_RULES
+        ]
         if self.moved_lectures is not None:
             lines.append(f"moved lectures (vs previous): {self.moved_lectures}")
         return "\n".join(lines)
@@ -78,18 +85,18 @@ def check(instance: Instance, solution: Solution, previous: Solution | None = No
     soft = dict.fromkeys(SOFT_RULES, 0)
 
     periods_of: dict[str, set[int]] = defaultdict(set)
-    for (c, p) in placed:
+    for c, p in placed:
         periods_of[c].add(p)
     for c in inst.courses:
         taught = len(periods_of[c.name])
         hard["lectures"] += abs(c.lectures - taught)
 
     courses_in_period: dict[int, list[str]] = defaultdict(list)
-    for (c, p) in placed:
+    for c, p in placed:
         courses_in_period[p].append(c)
     ci = inst.course_index
     conflicts = inst.conflicts
-    for p, cs in courses_in_period.items():
+    for cs in courses_in_period.values():
         idx = [ci[c] for c in cs]
         for i in range(len(idx)):
             for j in range(i + 1, len(idx)):

@@ -5,6 +5,7 @@ conflicting courses) into the allowed empty cell adding the fewest conflicts, th
 placement cost. When no allowed cell is empty, a random movable occupant of an allowed cell is
 evicted and re-queued.
 """
+
 from __future__ import annotations
 
 import numba as nb
@@ -31,8 +32,9 @@ def insertion_order(problem: Problem, lectures: np.ndarray, seed: int) -> np.nda
 
 
 @nb.njit(cache=True, _nrt=False)
-def _insert_all(pb: Problem, st: State, queue: np.ndarray, ring: np.ndarray, rng: np.ndarray,
-                max_evictions: int) -> int:
+def _insert_all(
+    pb: Problem, st: State, queue: np.ndarray, ring: np.ndarray, rng: np.ndarray, max_evictions: int
+) -> int:
     """Insert the lectures of `queue` in order; returns the lectures left unplaced."""
     P, R = pb.n_periods, pb.n_rooms
     L = len(pb.lecture_course)
@@ -55,8 +57,10 @@ def _insert_all(pb: Problem, st: State, queue: np.ndarray, ring: np.ndarray, rng
             if not pb.allowed[c, cell] or st.cell_lecture[cell] >= 0:
                 continue
             p = cell % P
-            score = (np.int64(st.conflict_load[c, p] + st.course_period[c, p]) * 1000000
-                     + pb.place_cost[c, cell] * 10)
+            score = (
+                np.int64(st.conflict_load[c, p] + st.course_period[c, p]) * 1000000
+                + pb.place_cost[c, cell] * 10
+            )
             if st.course_period[c, p] == 0:
                 # prefer a day the course does not use yet (minimum working days)
                 d = p // pb.periods_per_day
@@ -101,7 +105,15 @@ def construct(problem: Problem, state: State, seed: int) -> None:
         return
     order = insertion_order(problem, unplaced, seed)
     ring = np.empty(len(problem.lecture_course) + 1, dtype=np.int32)
-    left = _insert_all(problem, state, order, ring, new_stream(seed ^ 0x5EED), 50 * len(problem.lecture_course) + 1000)
+    left = _insert_all(
+        problem,
+        state,
+        order,
+        ring,
+        new_stream(seed ^ 0x5EED),
+        50 * len(problem.lecture_course) + 1000,
+    )
     if left:
         raise ConstructionError(
-            f"could not place {left} lecture(s): not enough allowed rooms/periods for them")
+            f"could not place {left} lecture(s): not enough allowed rooms/periods for them"
+        )

@@ -4,6 +4,7 @@
 a building per room and ROOM_CONSTRAINTS. Room constraints are enforced as hard constraints;
 the other additions are kept on the Instance but not scored (ITC-2007 rules, formulation UD2).
 """
+
 from __future__ import annotations
 
 import os
@@ -49,7 +50,11 @@ def parse_instance(text: str, source: str = "<string>") -> Instance:
 
     extended = "Min_Max_Daily_Lectures" in header
     n_courses, n_rooms = header_int("Courses"), header_int("Rooms")
-    days, ppd, n_curricula = header_int("Days"), header_int("Periods_per_day"), header_int("Curricula")
+    days, ppd, n_curricula = (
+        header_int("Days"),
+        header_int("Periods_per_day"),
+        header_int("Curricula"),
+    )
     min_daily = max_daily = None
     if extended:
         try:
@@ -107,16 +112,25 @@ def parse_instance(text: str, source: str = "<string>") -> Instance:
             raise fail(n, "room constraint line needs: course room")
         room_constraints.add((f[0], f[1]))
 
-    for what, expected, got in (("courses", n_courses, len(courses)), ("rooms", n_rooms, len(rooms)),
-                                ("curricula", n_curricula, len(curricula))):
+    for what, expected, got in (
+        ("courses", n_courses, len(courses)),
+        ("rooms", n_rooms, len(rooms)),
+        ("curricula", n_curricula, len(curricula)),
+    ):
         if expected != got:
             raise InstanceFormatError(f"{source}: header says {expected} {what}, found {got}")
     try:
         return Instance(
-            name=header.get("Name", Path(source).stem), days=days, periods_per_day=ppd,
-            courses=tuple(courses), rooms=tuple(rooms), curricula=tuple(curricula),
-            unavailable=frozenset(unavailable), room_constraints=frozenset(room_constraints),
-            min_daily_lectures=min_daily, max_daily_lectures=max_daily,
+            name=header.get("Name", Path(source).stem),
+            days=days,
+            periods_per_day=ppd,
+            courses=tuple(courses),
+            rooms=tuple(rooms),
+            curricula=tuple(curricula),
+            unavailable=frozenset(unavailable),
+            room_constraints=frozenset(room_constraints),
+            min_daily_lectures=min_daily,
+            max_daily_lectures=max_daily,
         )
     except ValueError as e:
         raise InstanceFormatError(f"{source}: {e}") from None
@@ -125,12 +139,19 @@ def parse_instance(text: str, source: str = "<string>") -> Instance:
 def format_instance(instance: Instance, extended: bool = False) -> str:
     """The instance as `.ctt` text (or `.ectt` when `extended`)."""
     inst = instance
-    out = [f"Name: {inst.name}", f"Courses: {len(inst.courses)}", f"Rooms: {len(inst.rooms)}",
-           f"Days: {inst.days}", f"Periods_per_day: {inst.periods_per_day}",
-           f"Curricula: {len(inst.curricula)}"]
+    out = [
+        f"Name: {inst.name}",
+        f"Courses: {len(inst.courses)}",
+        f"Rooms: {len(inst.rooms)}",
+        f"Days: {inst.days}",
+        f"Periods_per_day: {inst.periods_per_day}",
+        f"Curricula: {len(inst.curricula)}",
+    ]
     if extended:
-        out.append(f"Min_Max_Daily_Lectures: {inst.min_daily_lectures or 0} "
-                   f"{inst.max_daily_lectures or inst.periods_per_day}")
+        out.append(
+            f"Min_Max_Daily_Lectures: {inst.min_daily_lectures or 0} "
+            f"{inst.max_daily_lectures or inst.periods_per_day}"
+        )
         out.append(f"UnavailabilityConstraints: {len(inst.unavailable)}")
         out.append(f"RoomConstraints: {len(inst.room_constraints)}")
     else:
@@ -159,4 +180,6 @@ def format_instance(instance: Instance, extended: bool = False) -> str:
 
 def write_instance(instance: Instance, path: str | os.PathLike[str]) -> None:
     path = Path(path)
-    Path(path).write_text(format_instance(instance, extended=path.suffix == ".ectt"), encoding="utf-8")
+    Path(path).write_text(
+        format_instance(instance, extended=path.suffix == ".ectt"), encoding="utf-8"
+    )

@@ -102,10 +102,10 @@ def build_problem(
     place = np.repeat(over[:, :, None], P, axis=2).reshape(C, R * P)
     offset = 0
     if previous_cells is not None and (moved_cell_weight or moved_period_weight):
-        for l, (p, r) in enumerate(previous_cells):
+        for lecture, (p, r) in enumerate(previous_cells):
             if p < 0:
                 continue
-            c = lc[l]
+            c = lc[lecture]
             place[c, r * P + p] -= moved_cell_weight
             place[c, np.arange(R) * P + p] -= moved_period_weight
             offset += moved_cell_weight + moved_period_weight

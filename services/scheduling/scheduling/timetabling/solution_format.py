@@ -1,4 +1,5 @@
 """Reading and writing solutions: one lecture a line, `course room day period`."""
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,9 @@ class SolutionFormatError(ValueError):
     pass
 
 
-def parse_solution(text: str, instance: Instance | None = None, source: str = "<string>") -> Solution:
+def parse_solution(
+    text: str, instance: Instance | None = None, source: str = "<string>"
+) -> Solution:
     """Parse solution text. With `instance`, unknown courses/rooms and days/periods out of
     range are rejected (they cannot be scored); repeated lines are kept for the checker."""
     out = []
@@ -21,7 +24,9 @@ def parse_solution(text: str, instance: Instance | None = None, source: str = "<
         if not fields:
             continue
         if len(fields) != 4:
-            raise SolutionFormatError(f"{source}:{n}: expected 'course room day period', got {line!r}")
+            raise SolutionFormatError(
+                f"{source}:{n}: expected 'course room day period', got {line!r}"
+            )
         try:
             a = Assignment(fields[0], fields[1], int(fields[2]), int(fields[3]))
         except ValueError:

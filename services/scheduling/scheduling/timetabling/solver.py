@@ -5,6 +5,7 @@ iterations). With `max_iterations` the cooling schedule follows the iteration co
 result is the same on every machine and load. With only `time_limit` the schedule follows the
 wall clock, so how far the search gets (and the result) depends on machine speed and load.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,13 +21,27 @@ from . import numba_cache
 numba_cache.configure()
 
 from .annealing import (  # noqa: E402 (numba must see the cache dir first)
-    ACCEPTED, HARD_WEIGHT, ITERATIONS, N_PARAMS, P_KEEP_ROOM, P_ROOM_ONLY, TEMPERATURE, run_chunk)
+    HARD_WEIGHT,
+    ITERATIONS,
+    N_PARAMS,
+    P_KEEP_ROOM,
+    P_ROOM_ONLY,
+    TEMPERATURE,
+    run_chunk,
+)
 from .checker import check  # noqa: E402
 from .construction import construct  # noqa: E402
 from .instance import Instance  # noqa: E402
 from .random_stream import new_stream  # noqa: E402
 from .search_state import (  # noqa: E402
-    Problem, State, build_problem, empty_state, full_cost, lecture_courses, place_lecture)
+    Problem,
+    State,
+    build_problem,
+    empty_state,
+    full_cost,
+    lecture_courses,
+    place_lecture,
+)
 from .solution import Assignment, Solution  # noqa: E402
 
 
@@ -117,8 +132,15 @@ class _Search:
     def restore_best(self) -> None:
         st, pb = self.st, self.pb
         st.cell_lecture[:] = -1
-        for arr in (st.course_period, st.conflict_load, st.course_day, st.working_days,
-                    st.course_room, st.rooms_used, st.curriculum_period):
+        for arr in (
+            st.course_period,
+            st.conflict_load,
+            st.course_day,
+            st.working_days,
+            st.course_room,
+            st.rooms_used,
+            st.curriculum_period,
+        ):
             arr[...] = 0
         _place_all(pb, st, self.best_period, self.best_room)
         st.cost[:] = self.best_cost
@@ -130,8 +152,17 @@ class _Search:
             # soft cost (at low temperature a last conflict needing a two-step repair stays)
             self.temperature = max(self.temperature, self.params.start_temperature / 2)
         self.vector[TEMPERATURE] = self.temperature
-        run_chunk(self.pb, self.st, self.best_period, self.best_room, self.best_cost, self.rng,
-                  iterations, self.vector, self.counters)
+        run_chunk(
+            self.pb,
+            self.st,
+            self.best_period,
+            self.best_room,
+            self.best_cost,
+            self.rng,
+            iterations,
+            self.vector,
+            self.counters,
+        )
         # strategic oscillation: raise the price of conflicts while the search sits in
         # infeasible space (fixed weights let comp05 end with a conflict), relax it afterwards
         weight = self.vector[HARD_WEIGHT]
@@ -154,8 +185,13 @@ def _lectures_by_course(instance: Instance) -> dict[str, list[int]]:
     return out
 
 
-def _initial_state(instance: Instance, problem: Problem, initial: Solution | None,
-                   frozen: Iterable[Assignment], seed: int) -> State:
+def _initial_state(
+    instance: Instance,
+    problem: Problem,
+    initial: Solution | None,
+    frozen: Iterable[Assignment],
+    seed: int,
+) -> State:
     """Place frozen lectures, then what of `initial` still fits, then construct the rest."""
     st = empty_state(problem)
     P = instance.periods
@@ -165,15 +201,17 @@ def _initial_state(instance: Instance, problem: Problem, initial: Solution | Non
     def try_place(a: Assignment, strict: bool) -> int | None:
         lectures = free.get(a.course)
         period = instance.period(a.day, a.slot) if 0 <= a.slot < instance.periods_per_day else -1
-        ok = (lectures and a.room in ri and 0 <= a.day < instance.days and period >= 0)
+        ok = lectures and a.room in ri and 0 <= a.day < instance.days and period >= 0
         if ok:
             c = instance.course_index[a.course]
             cell = ri[a.room] * P + period
             ok = bool(problem.allowed[c, cell]) and st.cell_lecture[cell] < 0
         if not ok:
             if strict:
-                raise ValueError(f"frozen lecture {a} cannot be placed (unknown, duplicate, "
-                                 "forbidden or clashing with another frozen lecture)")
+                raise ValueError(
+                    f"frozen lecture {a} cannot be placed (unknown, duplicate, "
+                    "forbidden or clashing with another frozen lecture)"
+                )
             return None
         lec = lectures.pop(0)
         place_lecture(problem, st, lec, ri[a.room], period)
@@ -190,7 +228,9 @@ def _initial_state(instance: Instance, problem: Problem, initial: Solution | Non
     return st
 
 
-def _to_solution(instance: Instance, problem: Problem, periods: np.ndarray, rooms: np.ndarray) -> Solution:
+def _to_solution(
+    instance: Instance, problem: Problem, periods: np.ndarray, rooms: np.ndarray
+) -> Solution:
     ppd = instance.periods_per_day
     out = []
     for lec in range(len(periods)):
@@ -239,19 +279,30 @@ def solve(
         previous_cells = _previous_cells(instance, previous.solution)
     frozen_lectures: list[int] = []
     problem, offset = build_problem(
-        instance, previous_cells=previous_cells,
+        instance,
+        previous_cells=previous_cells,
         moved_cell_weight=previous.moved_weight if previous else 0,
-        moved_period_weight=previous.period_change_weight if previous else 0)
+        moved_period_weight=previous.period_change_weight if previous else 0,
+    )
     if frozen:
         # freeze the lectures the frozen assignments land on
         probe = _initial_state(instance, problem, None, frozen, seed)
-        frozen_lectures = [int(probe.cell_lecture[instance.room_index[a.room] * instance.periods
-                                                   + instance.period(a.day, a.slot)]) for a in frozen]
+        frozen_lectures = [
+            int(
+                probe.cell_lecture[
+                    instance.room_index[a.room] * instance.periods + instance.period(a.day, a.slot)
+                ]
+            )
+            for a in frozen
+        ]
         movable = np.setdiff1d(np.arange(len(problem.lecture_course)), frozen_lectures)
         problem, offset = build_problem(
-            instance, movable=movable, previous_cells=previous_cells,
+            instance,
+            movable=movable,
+            previous_cells=previous_cells,
             moved_cell_weight=previous.moved_weight if previous else 0,
-            moved_period_weight=previous.period_change_weight if previous else 0)
+            moved_period_weight=previous.period_change_weight if previous else 0,
+        )
 
     lock = threading.Lock()
     results: list[tuple[_Search, str, float] | None] = [None] * max(1, workers)
@@ -291,9 +342,18 @@ def solve(
                     if (best != best_before and since >= 0.2) or since >= 1.0:
                         last_report = now
                         with lock:
-                            on_progress(Progress(k, now - start, int(search.counters[ITERATIONS]),
-                                                 search.temperature, int(st.cost[0]),
-                                                 int(st.cost[1]) + offset, best[0], best[1] + offset))
+                            on_progress(
+                                Progress(
+                                    k,
+                                    now - start,
+                                    int(search.counters[ITERATIONS]),
+                                    search.temperature,
+                                    int(st.cost[0]),
+                                    int(st.cost[1]) + offset,
+                                    best[0],
+                                    best[1] + offset,
+                                )
+                            )
             results[k] = (search, reason, time.monotonic() - start)
         except BaseException as e:  # surfaced in the calling thread
             errors.append(e)
@@ -311,14 +371,22 @@ def solve(
 
     k_best, (search, reason, _) = min(
         ((k, r) for k, r in enumerate(results) if r is not None),
-        key=lambda kr: (int(kr[1][0].best_cost[0]), int(kr[1][0].best_cost[1]), kr[0]))
+        key=lambda kr: (int(kr[1][0].best_cost[0]), int(kr[1][0].best_cost[1]), kr[0]),
+    )
     solution = _to_solution(instance, problem, search.best_period, search.best_room)
     report = check(instance, solution, previous.solution if previous else None)
     return SolveResult(
-        solution=solution, hard_violations=report.hard_violations, soft_cost=report.soft_cost,
-        objective=int(search.best_cost[1]) + offset, moved_lectures=report.moved_lectures,
-        iterations=int(search.counters[ITERATIONS]), elapsed=time.monotonic() - start,
-        seed=seed + k_best, worker=k_best, stopped_by=reason)
+        solution=solution,
+        hard_violations=report.hard_violations,
+        soft_cost=report.soft_cost,
+        objective=int(search.best_cost[1]) + offset,
+        moved_lectures=report.moved_lectures,
+        iterations=int(search.counters[ITERATIONS]),
+        elapsed=time.monotonic() - start,
+        seed=seed + k_best,
+        worker=k_best,
+        stopped_by=reason,
+    )
 
 
 def _previous_cells(instance: Instance, previous: Solution) -> np.ndarray:

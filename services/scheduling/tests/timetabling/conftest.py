@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from scheduling.timetabling import Instance, load_instance, parse_instance
 
-DATA_DIR = Path("/work/shared/data/cbctt")
+# Small public instances copied into the repository (see data/README.md).
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """The checker, rule by rule, on hand-made instances, and on the specification's example."""
+
 from __future__ import annotations
 
 import pytest
-
 from scheduling.timetabling import Solution, check, load_solution
 
 # two courses sharing curriculum Q, one of them also sharing teacher T with a third
@@ -21,6 +21,7 @@ big 40
 def inst(make_instance):
     def build(curricula: str = "Q 2 A B", unavailable: str = ""):
         return make_instance(COURSES, ROOMS, curricula, unavailable)
+
     return build
 
 
@@ -36,8 +37,12 @@ def test_a_clean_solution_costs_nothing(inst):
     report = check(inst(), sol(*CLEAN))
     assert report.hard_violations == 0, report.hard
     # B min 1 day fine; compactness: Q has A at 0 and B at 1 each day -> adjacent
-    assert report.soft == {"room_capacity": 0, "min_working_days": 0,
-                           "curriculum_compactness": 0, "room_stability": 0}
+    assert report.soft == {
+        "room_capacity": 0,
+        "min_working_days": 0,
+        "curriculum_compactness": 0,
+        "room_stability": 0,
+    }
 
 
 def test_missing_and_repeated_lectures(inst):
@@ -51,13 +56,20 @@ def test_missing_and_repeated_lectures(inst):
 
 
 def test_conflicts_by_curriculum_and_by_teacher(inst):
-    curriculum = check(inst(), sol("A big 0 0", "A big 1 0", "B small 0 0", "B big 1 1", "C small 0 2"))
+    curriculum = check(
+        inst(), sol("A big 0 0", "A big 1 0", "B small 0 0", "B big 1 1", "C small 0 2")
+    )
     assert curriculum.hard["conflicts"] == 1
     teacher = check(inst(), sol("A big 0 0", "A big 1 0", "B big 0 1", "B big 1 1", "C small 1 0"))
     assert teacher.hard["conflicts"] == 1
     # no curriculum: A and B may share a period
-    assert check(inst(curricula=""), sol("A big 0 0", "A big 1 0", "B small 0 0", "B big 1 1",
-                                         "C small 0 2")).hard["conflicts"] == 0
+    assert (
+        check(
+            inst(curricula=""),
+            sol("A big 0 0", "A big 1 0", "B small 0 0", "B big 1 1", "C small 0 2"),
+        ).hard["conflicts"]
+        == 0
+    )
 
 
 def test_availability(inst):
@@ -71,7 +83,9 @@ def test_room_occupancy(inst):
 
 
 def test_room_capacity_counts_students_over_capacity(inst):
-    report = check(inst(), sol("A big 0 0", "A big 1 0", "B small 0 1", "B small 1 1", "C small 0 2"))
+    report = check(
+        inst(), sol("A big 0 0", "A big 1 0", "B small 0 1", "B small 1 1", "C small 0 2")
+    )
     assert report.soft["room_capacity"] == 2 * (30 - 20)
 
 
@@ -104,11 +118,20 @@ def test_specification_example(data_dir, toy_example):
     """ITC-2007 track 3 specification: 5 hard violations, soft cost 30."""
     report = check(toy_example, load_solution(data_dir / "toy-example.sol", toy_example))
     assert report.hard_violations == 5
-    assert report.hard == {"lectures": 0, "conflicts": 3, "availability": 0,
-                           "room_occupancy": 2, "room_constraints": 0}
+    assert report.hard == {
+        "lectures": 0,
+        "conflicts": 3,
+        "availability": 0,
+        "room_occupancy": 2,
+        "room_constraints": 0,
+    }
     assert report.soft_cost == 30
-    assert report.soft == {"room_capacity": 8, "min_working_days": 15,
-                           "curriculum_compactness": 4, "room_stability": 3}
+    assert report.soft == {
+        "room_capacity": 8,
+        "min_working_days": 15,
+        "curriculum_compactness": 4,
+        "room_stability": 3,
+    }
     text = report.format()
     assert "hard violations: 5" in text and "soft cost: 30" in text
 

@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 import pytest
-
-from scheduling.timetabling import (Assignment, InstanceFormatError, Solution, SolutionFormatError,
-                                    format_instance, format_solution, load_instance, load_solution,
-                                    parse_instance, parse_solution, write_solution)
+from scheduling.timetabling import (
+    Assignment,
+    InstanceFormatError,
+    Solution,
+    SolutionFormatError,
+    format_instance,
+    format_solution,
+    load_instance,
+    load_solution,
+    parse_instance,
+    parse_solution,
+    write_solution,
+)
 
 
 def test_parses_toy_example(toy_example):

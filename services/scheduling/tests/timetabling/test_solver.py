@@ -1,12 +1,12 @@
 """The solver: feasibility, agreement with the checker, determinism, deadlines, re-solving."""
+
 from __future__ import annotations
 
 import time
 
 import numpy as np
-
 from scheduling.timetabling import Assignment, Previous, check, solve
-from scheduling.timetabling.search_state import build_problem, empty_state, full_cost
+from scheduling.timetabling.search_state import build_problem, full_cost
 from scheduling.timetabling.solver import _initial_state
 
 
@@ -87,9 +87,12 @@ def test_resolve_with_unavailable_teacher_and_minimal_perturbation(comp01):
     teacher = comp01.courses[comp01.course_index[first.course]].teacher
     changed = comp01.with_restrictions(
         unavailable=comp01.teacher_unavailable(teacher, first.day, first.slot),
-        closed_rooms=[(first.room, 0, 0)])
+        closed_rooms=[(first.room, 0, 0)],
+    )
     previous = Previous(base.solution, moved_weight=10)
-    result = solve(changed, max_iterations=300_000, seed=1, initial=base.solution, previous=previous)
+    result = solve(
+        changed, max_iterations=300_000, seed=1, initial=base.solution, previous=previous
+    )
     report = check(changed, result.solution, previous=base.solution)
     assert report.feasible
     moved_taught = {(a.course, a.day, a.slot) for a in result.solution}
