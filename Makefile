@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGE_FILES := $(sort $(wildcard services/kit/pyproject.toml) $(wildcard services/*/pyproject.toml) $(wildcard gateway/pyproject.toml))
 PACKAGES := $(dir $(PACKAGE_FILES))
-SERVICES_WITH_DB := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/migrations/env.py))))
+SERVICES_WITH_DB := $(patsubst services/%/migrations/env.py,%,$(wildcard services/*/migrations/env.py))
 PYTEST := $(BIN)/pytest -q
 
 .PHONY: run test test-fast bench bench-gateway bench-scheduling lint proto install servers bus migrate seed clean help

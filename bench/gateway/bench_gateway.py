@@ -10,7 +10,8 @@ What runs (all on loopback, each in its own process):
 - the gateway (`python -m gateway`, uvicorn 1 worker, uvloop + httptools) with audit on
   (publisher confirms to the local RabbitMQ, records routed to a durable bench queue),
   Redis gate on, generous freeze/rate thresholds so the load is never refused;
-- the floor app (bench/gateway/floor_app.py), same uvicorn settings;
+- the floor app (bench/gateway/floor_app.py), same uvicorn settings, caching verified tokens
+  as the gateway does (printed; FLOOR_TOKEN_CACHE=0 makes it verify every request);
 - the load generator: wrk (installed from Debian if missing), 1 thread, N connections.
 The machine has 2 shared cores: the load generator, both apps, Redis and RabbitMQ compete
 for them, so absolute numbers are low and noisy; the ratio is the useful figure.
@@ -136,12 +137,32 @@ def run_wrk(wrk: str, url: str, *, duration: int, connections: int, headers: dic
     return parse_wrk(output)
 
 
+ROW = "{:<50} {:>8} {:>9} {:>9} {:>8} {:>9}"
+
+
+def header() -> None:
+    print(ROW.format("app", "req/s", "p50 ms", "p99 ms", "non-2xx", "requests"), flush=True)
+    print("-" * 98, flush=True)
+
+
 def show(label: str, result: dict) -> None:
-    extra = f"  non-2xx={result['non2xx']}" if result["non2xx"] else ""
+    print(ROW.format(label, f"{result['rps']:.0f}", f"{result['p50']:.2f}",
+                     f"{result['p99']:.2f}", result["non2xx"], result["requests"]), flush=True)
     if result["socket_errors"]:
-        extra += f"  socket errors: {result['socket_errors']}"
-    print(f"{label:<48} {result['rps']:>9.0f} req/s   p50 {result['p50']:>7.2f} ms   "
-          f"p99 {result['p99']:>7.2f} ms   ({result['requests']} requests){extra}", flush=True)
+        print(f"{'':<50} socket errors: {result['socket_errors']}", flush=True)
+
+
+def queued_messages() -> int:
+    """Messages the bench audit queue has received so far (it is capped, see declare)."""
+    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URI))
+    try:
+        return connection.channel().queue_declare(BENCH_QUEUE, passive=True).method.message_count
+    finally:
+        connection.close()
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -189,17 +210,25 @@ def main() -> None:
         assert httpx.get(f"{base}/v1/me", headers=auth).status_code == 200
         assert httpx.get(f"{floor}/v1/me", headers=auth).status_code == 200
 
+        token_cache = os.environ.get("FLOOR_TOKEN_CACHE", "1") == "1"
         print(f"gateway bench: {os.cpu_count()} CPUs (shared), wrk 1 thread, "
               f"{options.connections} connections, {options.duration} s each; "
-              f"identity = FAKE (gateway.testing); audit ON (confirms, durable queue)",
+              f"identity = FAKE (gateway.testing); audit ON (confirms, persistent, durable "
+              f"queue, group commit)", flush=True)
+        print("token cache: gateway caches verified tokens (expiry re-checked each use); the "
+              f"floor {'does the same' if token_cache else 'does NOT (verifies every request)'}",
               flush=True)
+        load_before = loadavg()
         common = {"duration": options.duration, "connections": options.connections}
         for url in (f"{floor}/v1/me", f"{base}/v1/me"):  # warm both
             run_wrk(wrk, url, duration=options.warmup, connections=options.connections,
                     headers=auth)
+        header()
         floor_result = run_wrk(wrk, f"{floor}/v1/me", headers=auth, **common)
         show("floor: JWT verify + 1 Redis Lua counter", floor_result)
+        messages_before = queued_messages()
         me_result = run_wrk(wrk, f"{base}/v1/me", headers=auth, **common)
+        messages = queued_messages() - messages_before
         show("gateway GET /v1/me (auth+gate+audit)", me_result)
         users_result = run_wrk(wrk, f"{base}/v1/users/u-bob", headers=auth, **common)
         show("gateway GET /v1/users/{id} (+freeze count+gRPC)", users_result)
@@ -209,9 +238,19 @@ def main() -> None:
         login_result = run_wrk(wrk, f"{base}/v1/auth/login", headers={}, script=login_script,
                                **common)
         show("gateway POST /v1/auth/login (fake identity)", login_result)
+        load_after = loadavg()
+        print("-" * 98)
         ratio = me_result["rps"] / floor_result["rps"] if floor_result["rps"] else float("nan")
-        print(f"ratio gateway /v1/me ÷ floor: {ratio:.2f} (target ≥ 0.80)")
+        print(f"ratio gateway /v1/me ÷ floor: {ratio:.2f} (target ≥ 0.80, audit ON)")
         print(f"login/s: {login_result['rps']:.0f}, login p99: {login_result['p99']:.2f} ms")
+        if messages > 0:
+            # wrk's count misses requests still in flight at the end: approximate.
+            print(f"audit group commit during /v1/me: {messages} messages for ~"
+                  f"{me_result['requests']} records (~{me_result['requests'] / messages:.1f} "
+                  f"records/message)")
+        print(f"load average (1/5/15 min) before: {load_before}  after: {load_after}  "
+              f"(2 shared cores: wrk, both apps, Redis and RabbitMQ compete; compare ratios)",
+              flush=True)
     finally:
         for process in reversed(processes):
             process.send_signal(signal.SIGTERM if process is processes[0] else signal.SIGINT)

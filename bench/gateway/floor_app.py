@@ -3,12 +3,19 @@ identity's JWKS) and runs one Redis Lua counter per request. Whatever the gatewa
 that (freeze/denylist gate, audit publish with confirms, problem handling, metrics) is its
 overhead over this floor.
 
+Token cache: the gateway keeps verified tokens (exact bytes -> claims, expiry re-checked on
+every use), so the floor does the same (FLOOR_TOKEN_CACHE=1, the default; 0 verifies the
+signature on every request). Same uvicorn settings as `python -m gateway` (uvloop, httptools,
+1 worker, no access log).
+
 Run: python bench/gateway/floor_app.py PORT IDENTITY_TARGET REDIS_URL
 """
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+import time
 
 import grpc
 import uvicorn
@@ -32,6 +39,19 @@ def create_floor_app(identity_target: str, redis_url: str) -> FastAPI:
     keys = KeySet(lambda: document)
     redis = Redis.from_url(redis_url, max_connections=256)
     counter = redis.register_script(COUNTER)
+    cache_tokens = os.environ.get("FLOOR_TOKEN_CACHE", "1") == "1"
+    verified: dict[str, dict] = {}
+
+    def verify(token: str) -> dict:
+        claims = verified.get(token) if cache_tokens else None
+        if claims is not None and claims["exp"] + 5 > time.time():
+            return claims
+        claims = verify_access_token(token, keys, leeway=5)
+        if cache_tokens:
+            if len(verified) >= 20_000:
+                verified.clear()
+            verified[token] = claims
+        return claims
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -44,7 +64,7 @@ def create_floor_app(identity_target: str, redis_url: str) -> FastAPI:
     async def me(request: Request):
         token = request.headers.get("authorization", "")[7:]
         try:
-            claims = verify_access_token(token, keys)
+            claims = verify(token)
         except Unauthenticated:
             return JSONResponse({"detail": "unauthenticated"}, status_code=401)
         count = await counter(keys=[f"bench:floor:{claims['sub']}"], args=[60_000])
@@ -58,4 +78,4 @@ if __name__ == "__main__":
     port, target, redis_url = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     uvicorn.run(create_floor_app(target, redis_url), host="127.0.0.1", port=port,
                 loop="uvloop", http="httptools", lifespan="on", access_log=False,
-                log_level="warning")
+                log_level="warning", proxy_headers=True)

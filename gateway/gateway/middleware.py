@@ -60,6 +60,8 @@ class GatewayMiddleware:
         self.publisher = publisher
         self.metrics = metrics
         self.max_body = max_body_bytes
+        # Label lookups cost more than the increments: keep each label set's children.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,8 +134,14 @@ class GatewayMiddleware:
         await send({"type": "http.response.body", "body": b"".join(held["body"])})
 
         route_label = getattr(route, "path", None) or "unmatched"
-        self.metrics.requests.labels(route_label, method, str(status)).inc()
-        self.metrics.duration.labels(route_label, method).observe(time.perf_counter() - started)
+        children = self._children.get((route_label, method, status))
+        if children is None:
+            children = (self.metrics.requests.labels(route_label, method, str(status)),
+                        self.metrics.duration.labels(route_label, method))
+            if len(self._children) < 10_000:  # bounded: route and method come from the app
+                self._children[(route_label, method, status)] = children
+        children[0].inc()
+        children[1].observe(time.perf_counter() - started)
 
     def _refuse_early(self, scope: Scope, method: str) -> problems.Problem | None:
         """Body checks that need no handler: declared size and content type."""

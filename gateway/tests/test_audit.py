@@ -78,3 +78,58 @@ async def test_real_exchange_name(harness):
         response = await gw.client.get("/v1/me", headers={**gw.auth(), "X-Correlation-Id": cid})
         assert response.status_code == 200
         await wait_until(lambda: len(gw.audit.by_correlation(cid)) == 1)
+
+
+async def test_concurrent_requests_share_one_confirmed_message(gw):
+    import asyncio
+
+    publisher = gw.app.state.runtime.publisher
+    await gw.client.get("/v1/me", headers=gw.auth())  # connected and warm
+    before = (publisher.messages_published, publisher.records_published)
+    headers = gw.auth()
+    responses = await asyncio.gather(*(
+        gw.client.get("/v1/me", headers={**headers, "X-Correlation-Id": f"group-{i}"})
+        for i in range(20)))
+    assert [r.status_code for r in responses] == [200] * 20
+    messages = publisher.messages_published - before[0]
+    assert publisher.records_published - before[1] == 20
+    assert messages < 20  # group commit: records of concurrent requests share messages
+    for i in range(20):
+        await wait_until(lambda i=i: len(gw.audit.by_correlation(f"group-{i}")) == 1)
+    assert gw.audit.messages == messages + 1
+    for event in gw.audit.events:  # every event of a batch is a valid CloudEvent of its own
+        catalogue.validate_envelope(parse_envelope(event))
+    assert len({e["id"] for e in gw.audit.events}) == len(gw.audit.events)
+
+
+async def test_unconfirmed_batch_fails_every_waiting_request(harness):
+    import asyncio
+
+    # No queue bound: the broker returns the (mandatory) message; every request in it is 503.
+    async with harness(bind_audit=False) as gw:
+        headers = gw.auth("u-alice")
+        responses = await asyncio.gather(*(gw.client.get("/v1/users/u-bob", headers=headers)
+                                           for _ in range(10)))
+        for response in responses:
+            assert_problem(response, 503, "audit-unavailable")
+            assert "bob@example.edu" not in response.text
+        assert gw.app.state.runtime.publisher.messages_published == 0
+
+
+async def test_lone_request_is_flushed_at_once(harness):
+    import time
+
+    from gateway.settings import GatewaySettings
+
+    settings = GatewaySettings()
+    # A long window: a lone request must not wait for it (nothing else is in flight).
+    async with harness() as probe:
+        exchange = probe.settings.audit_exchange
+        publisher = AuditPublisher(probe.settings.amqp_uri or settings.amqp_uri,
+                                   exchange=exchange, timeout=3.0, batch_window=5.0)
+        async with harness(audit_publisher=publisher, exchange=exchange) as gw:
+            await gw.client.get("/v1/me", headers=gw.auth())  # connect
+            started = time.perf_counter()
+            response = await gw.client.get("/v1/me", headers=gw.auth())
+            assert response.status_code == 200
+            assert time.perf_counter() - started < 1.0

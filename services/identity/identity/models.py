@@ -1,4 +1,5 @@
-"""Identity's tables (SQLAlchemy 2). The outbox and inbox tables come from kit.events."""
+"""Identity's tables (SQLAlchemy 2). The outbox and inbox tables come from kit.events, the
+idempotency table from kit.idempotency."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,6 +7,7 @@ import uuid
 
 from kit.db import make_base
 from kit.events import inbox_table, outbox_table
+from kit.idempotency import idempotency_table
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -99,15 +101,10 @@ class RefreshToken(Base):
 
 
 class IdempotencyKey(Base):
-    """The result of a command already applied under an idempotency key."""
+    """The result of a command already applied under an idempotency key (kit.idempotency's
+    table, mapped for queries; written only through kit.idempotency.run_once)."""
 
-    __tablename__ = "idempotency_keys"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    operation: Mapped[str] = mapped_column(String(64), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    result_id: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table__ = idempotency_table(Base.metadata)
 
 
 class AuditEvent(Base):

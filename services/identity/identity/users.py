@@ -11,13 +11,14 @@ import secrets
 from kit import errors as kit_errors
 from kit.caller import Caller, DataScope
 from kit.db import Database
+from kit.idempotency import Codec, run_once
 from sqlalchemy import or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from . import audit, errors, events, freeze_rules, org, pagination, roles
 from .auth import AuthService
-from .models import IdempotencyKey, OrgUnit, User, utcnow
+from .models import OrgUnit, User, utcnow
 from .passwords import PasswordPolicyError, Passwords, check_password_policy
 from .tokens import hash_secret
 from .validation import FieldError, normalise_cn_mobile, normalise_email, normalise_username
@@ -38,6 +39,12 @@ class NewUser:
         body = dataclasses.asdict(self)
         body.pop("password")
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+# CreateUser's stored result is the new user's id; a repeat reads the user as it is now.
+CREATE_USER = "create_user"
+_USER_ID: Codec[User] = Codec(encode=lambda user: user.id.encode(),
+                              decode=lambda data, s: s.get(User, data.decode()))
 
 
 def _username_taken() -> kit_errors.AlreadyExists:
@@ -139,59 +146,42 @@ class UserService:
                     origin: audit.Origin = audit.Origin(), enforce_policy: bool = True) -> User:
         """Create a user; with an idempotency key, a repeat returns the first result.
 
-        Two concurrent requests under one new key both pass the lookup; the database settles
-        it (primary key of idempotency_keys, unique username): the loser's transaction rolls
-        back whole and it answers from the winner's stored result like a plain repeat.
+        kit.idempotency.run_once stores the new user's id under the key in the transaction
+        that creates the user. Two concurrent requests under one new key both get that far;
+        the database settles it (primary key of idempotency_keys, unique username): the
+        loser's transaction rolls back whole and it answers from the winner's stored result
+        like a plain repeat (or idempotency_conflict for a different request).
         """
         if caller is not None and not caller.can(roles.USER_ADMIN):
             raise errors.denied("user.admin right required", "需要用户管理权限")
+
+        def apply(s: DbSession) -> User:
+            return self._create_user(s, caller, new, origin, enforce_policy)
+
         try:
-            return self._create_user(caller, new, idempotency_key, origin, enforce_policy)
+            return run_once(self.db, idempotency_key, CREATE_USER, new.fingerprint(), apply,
+                            _USER_ID)
         except IntegrityError:
-            # Lost a race: to a request with the same key, or to one taking the username.
+            # Lost a race to a request taking the username (under another key or none).
             with self.db.session() as s:
-                if idempotency_key:
-                    replay = self._replay(s, new, idempotency_key)
-                    if replay is not None:
-                        return replay
                 username = normalise_username(new.username)
                 if s.scalar(select(User.id).where(User.username == username)):
                     raise _username_taken() from None
             raise
 
-    @staticmethod
-    def _replay(s: DbSession, new: NewUser, idempotency_key: str) -> User | None:
-        done = s.get(IdempotencyKey, (idempotency_key, "create_user"))
-        if done is None:
-            return None
-        if done.request_hash != new.fingerprint():
-            raise kit_errors.IdempotencyConflict(
-                "idempotency key reused with a different request",
-                message_zh="幂等键已用于不同的请求")
-        return s.get(User, done.result_id)
-
-    def _create_user(self, caller: Caller | None, new: NewUser, idempotency_key: str,
+    def _create_user(self, s: DbSession, caller: Caller | None, new: NewUser,
                      origin: audit.Origin, enforce_policy: bool) -> User:
-        with self.db.session() as s:
-            if idempotency_key:
-                replay = self._replay(s, new, idempotency_key)
-                if replay is not None:
-                    return replay
-            fields = self._validated(s, new, enforce_policy)
-            if s.scalar(select(User.id).where(User.username == fields["username"])):
-                raise _username_taken()
-            user = User(password_hash=self.passwords.hash(new.password), status="active",
-                        **fields)
-            s.add(user)
-            s.flush()
-            if idempotency_key:
-                s.add(IdempotencyKey(key=idempotency_key, operation="create_user",
-                                     request_hash=new.fingerprint(), result_id=user.id))
-            audit.record(s, action="user.create", outcome=audit.ALLOWED, actor=caller,
-                         target_type="user", target_id=user.id, origin=origin,
-                         detail={"roles": list(user.roles), "org_unit_id": user.org_unit_id})
-            events.user_created(s, user)
-            return user
+        fields = self._validated(s, new, enforce_policy)
+        if s.scalar(select(User.id).where(User.username == fields["username"])):
+            raise _username_taken()
+        user = User(password_hash=self.passwords.hash(new.password), status="active", **fields)
+        s.add(user)
+        s.flush()
+        audit.record(s, action="user.create", outcome=audit.ALLOWED, actor=caller,
+                     target_type="user", target_id=user.id, origin=origin,
+                     detail={"roles": list(user.roles), "org_unit_id": user.org_unit_id})
+        events.user_created(s, user)
+        return user
 
     # -- freeze / unfreeze / leave ------------------------------------------------------
     def _load(self, s: DbSession, user_id: str) -> User:

@@ -7,31 +7,12 @@ import eventlet
 
 eventlet.monkey_patch()
 
-from kit.db import Database  # noqa: E402
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
-from nameko.extensions import DependencyProvider  # noqa: E402
+from kit.nameko_database import DatabaseProvider  # noqa: E402
 
 from .audit_consumer import AUDIT_RECORDED, apply_gateway_audit  # noqa: E402
 from .settings import load_settings  # noqa: E402
-
-
-class DatabaseProvider(DependencyProvider):
-    """One kit.db.Database per container (psycopg2 is cooperative under eventlet)."""
-
-    def __init__(self, url_factory) -> None:
-        self.url_factory = url_factory
-        self.db: Database | None = None
-
-    def setup(self) -> None:
-        self.db = Database(self.url_factory())
-
-    def stop(self) -> None:
-        if self.db is not None:
-            self.db.dispose()
-
-    def get_dependency(self, worker_ctx) -> Database:
-        return self.db
 
 
 def _database_url() -> str:

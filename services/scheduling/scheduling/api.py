@@ -7,12 +7,11 @@ raised by the domain modules and mapped by kit.grpc_server's interceptor.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 
-from kit import grpc_server
+from kit import grpc_server, idempotency
 from kit.db import Database
-from kit.errors import IdempotencyConflict, InvalidArgument
+from kit.errors import InvalidArgument
 from kit.grpc_context import idempotency_key
 from sqlalchemy import func, select
 
@@ -39,7 +38,7 @@ SERVICE_NAME = pb.DESCRIPTOR.services_by_name["SchedulingService"].full_name
 
 
 class _Rollback(Exception):
-    """Raised to roll a dry run's transaction back while keeping its result."""
+    """Raised to roll a dry run's savepoint back while keeping its result."""
 
     def __init__(self, result):
         super().__init__("dry run")
@@ -55,24 +54,13 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
     def _staff(self):
         return access.require_staff(self.staff)
 
-    def _idempotent(self, method: str, request, response_type, compute):
-        """Same idempotency key + same request → the stored response; different → error."""
+    def _idempotent(self, method: str, request, response_type, apply):
+        """Run `apply(session)` once per idempotency key (kit.idempotency.run_once): the same
+        key + the same request → the stored response; a different request → error. The
+        effect and the stored response commit in one transaction."""
         key = idempotency_key() or getattr(request, "idempotency_key", "")
-        if not key:
-            return compute()
-        digest = hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
-        with self.db.session() as s:
-            found = s.get(m.IdempotentCall, key)
-            if found is not None:
-                if found.method != method or found.request_hash != digest:
-                    raise IdempotencyConflict("idempotency key reused with another request",
-                                              message_zh="幂等键已用于其他请求")
-                return response_type.FromString(found.response)
-        response = compute()
-        with self.db.session() as s:
-            s.merge(m.IdempotentCall(key=key, method=method, request_hash=digest,
-                                     response=response.SerializeToString()))
-        return response
+        return idempotency.run_once(self.db, key, method, idempotency.protobuf_fingerprint(request),
+                                    apply, idempotency.protobuf_codec(response_type))
 
     # ---- reference data --------------------------------------------------------------
     def UpsertCampus(self, request, context):
@@ -253,33 +241,38 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
 
     def MarkUnavailable(self, request, context):
         self._staff()
+        limit = request.time_limit_seconds or self.settings.repair_time_limit_seconds
+        args = dict(campus_id=request.campus_id, term_id=request.term_id,
+                    teacher_id=request.teacher_id, room_id=request.room_id,
+                    slots=reference_data_slots(request.slots), reason=request.reason,
+                    dry_run=request.dry_run, time_limit=limit)
 
-        def compute():
-            limit = request.time_limit_seconds or self.settings.repair_time_limit_seconds
-            args = dict(campus_id=request.campus_id, term_id=request.term_id,
-                        teacher_id=request.teacher_id, room_id=request.room_id,
-                        slots=reference_data_slots(request.slots), reason=request.reason,
-                        dry_run=request.dry_run, time_limit=limit)
+        def repair(s) -> pb.MarkUnavailableResponse:
+            repair = timetables.mark_unavailable(s, **args)
+            response = pb.MarkUnavailableResponse(
+                moves=[pb.LectureMove(before=convert.lecture(mv.before),
+                                      after=convert.lecture(mv.after))
+                       for mv in repair.moves])
+            if repair.published is not None:
+                t = repair.published.timetable
+                response.timetable.CopyFrom(convert.timetable(
+                    t, [convert.lecture(x) for x in repository.lectures_of(s, t.id)]))
+                response.sessions_changed = (repair.published.sessions.changed
+                                             + repair.published.sessions.cancelled)
+            return response
+
+        def apply(s) -> pb.MarkUnavailableResponse:
+            if not request.dry_run:
+                return repair(s)
+            # A dry run changes nothing: its work is rolled back to a savepoint, while the
+            # answer (and, under a key, its record) commits.
             try:
-                with self.db.session() as s:
-                    repair = timetables.mark_unavailable(s, **args)
-                    response = pb.MarkUnavailableResponse(
-                        moves=[pb.LectureMove(before=convert.lecture(mv.before),
-                                              after=convert.lecture(mv.after))
-                               for mv in repair.moves])
-                    if repair.published is not None:
-                        t = repair.published.timetable
-                        response.timetable.CopyFrom(convert.timetable(
-                            t, [convert.lecture(x) for x in repository.lectures_of(s, t.id)]))
-                        response.sessions_changed = (repair.published.sessions.changed
-                                                     + repair.published.sessions.cancelled)
-                    if request.dry_run:
-                        raise _Rollback(response)
-                    return response
+                with s.begin_nested():
+                    raise _Rollback(repair(s))
             except _Rollback as done:
                 return done.result
 
-        return self._idempotent("MarkUnavailable", request, pb.MarkUnavailableResponse, compute)
+        return self._idempotent("MarkUnavailable", request, pb.MarkUnavailableResponse, apply)
 
     # ---- placement and conflicts -----------------------------------------------------
     def PlaceStudent(self, request, context):

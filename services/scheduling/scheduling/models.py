@@ -12,6 +12,7 @@ import uuid
 
 from kit.db import make_base
 from kit.events import inbox_table, outbox_table
+from kit.idempotency import idempotency_table
 from sqlalchemy import (
     JSON,
     Date,
@@ -29,6 +30,8 @@ Base = make_base()
 # kit's transactional outbox and consumer inbox live in our database, in our migrations
 OUTBOX = outbox_table(Base.metadata)
 INBOX = inbox_table(Base.metadata)
+# Results of state-changing RPCs by idempotency key (kit.idempotency.run_once).
+IDEMPOTENCY = idempotency_table(Base.metadata)
 
 
 def new_id() -> str:
@@ -216,13 +219,3 @@ class TeacherAttendance(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     recorded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class IdempotentCall(Base):
-    """Results of state-changing RPCs by idempotency key (same key, same answer)."""
-    __tablename__ = "idempotent_calls"
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    method: Mapped[str] = mapped_column(String(100))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    response: Mapped[bytes] = mapped_column()
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -42,7 +42,8 @@ _LAZY = {
 }
 
 __all__ = [
-    "BATCH_CONTENT_TYPE", "REGISTRY", "Envelope", "batch_body", "parse_events", "EnvelopeError", "EventType", "EventValidationError",
+    "BATCH_CONTENT_TYPE", "REGISTRY", "Envelope", "EnvelopeError", "EventType",
+    "EventValidationError", "batch_body", "parse_events",
     "UnknownEventType", "add_event", "claim_event", "inbox_table", "make_envelope",
     "outbox_table", "parse_envelope", "register", "subscribe", *_LAZY,
 ]

@@ -8,7 +8,7 @@ import copy
 from typing import Any
 
 from kit.events.catalogue import Registry
-from kit.events.envelope import CONTENT_TYPE
+from kit.events.envelope import BATCH_CONTENT_TYPE, CONTENT_TYPE
 
 
 def _key(event_type: str) -> str:
@@ -33,6 +33,25 @@ ENVELOPE_SCHEMA: dict[str, Any] = {
         "traceparent": {"type": "string", "description": "Extension: W3C trace context."},
     },
 }
+
+
+# Channels whose producer may group several events into one message (CloudEvents batched
+# content mode); kit's consumer accepts both forms on every queue.
+BATCHED_TYPES = frozenset({"crm.gateway.audit.recorded.v1"})
+
+
+def _batch_message(key: str, event_type: str, single: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": f"{event_type} (batch)",
+        "title": f"Batch of {event_type}",
+        "summary": "CloudEvents batched content mode: a JSON array of structured events, each "
+                   "with its own id (apply each once, by id) and this type. The producer "
+                   "group-commits concurrent events into one persistent, confirmed message.",
+        "contentType": BATCH_CONTENT_TYPE,
+        "payload": {"type": "array", "minItems": 1,
+                    "items": {"$ref": f"#/components/messages/{key}/payload"}},
+        "bindings": single["bindings"],
+    }
 
 
 def build_document(registry: Registry, version: str = "1.0.0") -> dict[str, Any]:
@@ -61,11 +80,18 @@ def build_document(registry: Registry, version: str = "1.0.0") -> dict[str, Any]
                 "subject": event.subject or "", "data": dict(event.example)}}],
             "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.3.0"}},
         }
+        channel_messages = {key: {"$ref": f"#/components/messages/{key}"}}
+        description = (f"Routing key `{event.type}` on exchange `{event.exchange}`. "
+                       f"Subject: {event.subject or '-'}.")
+        if event.type in BATCHED_TYPES:
+            messages[f"{key}_batch"] = _batch_message(key, event.type, messages[key])
+            channel_messages[f"{key}_batch"] = {"$ref": f"#/components/messages/{key}_batch"}
+            description += (" May carry batches (`application/cloudevents-batch+json`, a JSON "
+                            "array of these events) as well as single events.")
         channels[key] = {
             "address": event.type,
-            "description": f"Routing key `{event.type}` on exchange `{event.exchange}`. "
-                           f"Subject: {event.subject or '-'}.",
-            "messages": {key: {"$ref": f"#/components/messages/{key}"}},
+            "description": description,
+            "messages": channel_messages,
             "bindings": {"amqp": {
                 "is": "routingKey",
                 "exchange": {"name": event.exchange, "type": "topic", "durable": True,
@@ -77,7 +103,7 @@ def build_document(registry: Registry, version: str = "1.0.0") -> dict[str, Any]
             "action": "send",
             "summary": f"{event.producer} publishes (transactional outbox, publisher confirms).",
             "channel": {"$ref": f"#/channels/{key}"},
-            "messages": [{"$ref": f"#/channels/{key}/messages/{key}"}],
+            "messages": [{"$ref": f"#/channels/{key}/messages/{m}"} for m in channel_messages],
         }
     for queue, subscriptions in sorted(registry.queues().items()):
         for subscription in subscriptions:
@@ -89,7 +115,8 @@ def build_document(registry: Registry, version: str = "1.0.0") -> dict[str, Any]
                 "summary": f"{subscription.service}.{subscription.handler} consumes from quorum "
                            f"queue `{queue}` (dead letters: `{queue}.dlq`).",
                 "channel": {"$ref": f"#/channels/{key}"},
-                "messages": [{"$ref": f"#/channels/{key}/messages/{key}"}],
+                "messages": [{"$ref": f"#/channels/{key}/messages/{m}"}
+                             for m in channels[key]["messages"]],
                 "bindings": {"amqp": {"ack": True, "bindingVersion": "0.3.0"}},
             }
     return {

@@ -6,7 +6,7 @@ import eventlet
 import pika
 import pytest
 from kit import testing
-from kit.events import event_consumer, make_envelope, nameko_config
+from kit.events import BATCH_CONTENT_TYPE, batch_body, event_consumer, make_envelope, nameko_config
 from kit.events.consumer import retry_delay
 from kit.events.topology import build_topology, declare
 from nameko.containers import ServiceContainer
@@ -21,6 +21,7 @@ class Recorder:
     calls: list = []
     fail_times: dict = {}
     delay: float = 0.0  # on_widget takes this long (a handler in flight at stop)
+    applied: set = set()  # a stand-in for the inbox: event ids whose effects are done
 
 
 class KitDemo:
@@ -34,6 +35,15 @@ class KitDemo:
         if Recorder.delay:
             Recorder.calls.append(("started", event.id, None, None, None, time.monotonic()))
             eventlet.sleep(Recorder.delay)
+        if event.data["n"] < 0:  # a poisoned event (batch tests)
+            Recorder.calls.append(("poison", event.id, event.data["n"], None, None,
+                                   time.monotonic()))
+            raise RuntimeError("poisoned event")
+        if event.id in Recorder.applied:  # the inbox would make a redelivery a no-op
+            Recorder.calls.append(("skip", event.id, event.data["n"], None, None,
+                                   time.monotonic()))
+            return
+        Recorder.applied.add(event.id)
         Recorder.calls.append(("ok", event.id, event.data["n"], correlation_id.get(),
                                current_consumer.get(), time.monotonic()))
 
@@ -43,14 +53,15 @@ class KitDemo:
         raise RuntimeError("handler always fails")
 
 
-def publish(uri, body, routing_key=DEMO_TYPE, exchange="kitdemo.events"):
+def publish(uri, body, routing_key=DEMO_TYPE, exchange="kitdemo.events",
+            content_type="application/cloudevents+json"):
     connection = pika.BlockingConnection(pika.URLParameters(uri))
     channel = connection.channel()
     channel.confirm_delivery()
     channel.exchange_declare(exchange, exchange_type="topic", durable=True)
     channel.basic_publish(exchange, routing_key, body,
                           pika.BasicProperties(delivery_mode=2,
-                                               content_type="application/cloudevents+json"))
+                                               content_type=content_type))
     connection.close()
 
 
@@ -75,6 +86,7 @@ def get_one(uri, queue):
 def container(vhost_uri):
     Recorder.calls = []
     Recorder.delay = 0.0
+    Recorder.applied = set()
     config = nameko_config(AMQP_URI=vhost_uri, EDUCRM_DELIVERY_LIMIT=3,
                            EDUCRM_RETRY_BACKOFF=0.1, EDUCRM_RETRY_BACKOFF_MAX=1.0)
     import nameko
@@ -243,3 +255,70 @@ def test_worker_with_relay_stops_without_killing_threads(container, vhost_uri, t
     assert elapsed < 1.5, elapsed  # not the 5 s poll: stop() wakes the loop
     assert not [r for r in caplog.records if "killing" in r.getMessage()], \
         [r.getMessage() for r in caplog.records]
+
+
+def _batch(*numbers, correlation_id=None):
+    events = [make_envelope(DEMO_TYPE, f"w-b{n}", {"n": n}, correlation_id=correlation_id)
+              for n in numbers]
+    return events, batch_body(events)
+
+
+def test_batch_applies_every_event_once_then_acks(container, vhost_uri):
+    events, body = _batch(11, 12, 13, correlation_id="corr-batch")
+    publish(vhost_uri, body, content_type=BATCH_CONTENT_TYPE)
+    c = container()
+    c.start()
+    try:
+        testing.wait_for(lambda: len([x for x in Recorder.calls if x[0] == "ok"]) == 3,
+                         timeout=10)
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget") == 0)
+        ok = [x for x in Recorder.calls if x[0] == "ok"]
+        # In order, each with its own id, the batch's correlation id and the consumer name.
+        assert [x[1] for x in ok] == [e.id for e in events]
+        assert {x[3] for x in ok} == {"corr-batch"}
+        assert {x[4] for x in ok} == {"kitdemo.on_widget"}
+        # Redelivered (a partner replays it, or the ack was lost): nothing applied twice.
+        publish(vhost_uri, body, content_type=BATCH_CONTENT_TYPE)
+        testing.wait_for(lambda: len([x for x in Recorder.calls if x[0] == "skip"]) == 3,
+                         timeout=10)
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget") == 0)
+        assert len([x for x in Recorder.calls if x[0] == "ok"]) == 3
+        assert queue_messages(vhost_uri, "kitdemo.on_widget.dlq") == 0
+    finally:
+        c.stop()
+
+
+def test_poisoned_event_retries_the_whole_batch_then_dead_letters_it(container, vhost_uri):
+    events, body = _batch(21, -1, 22)
+    c = container()
+    c.start()
+    try:
+        publish(vhost_uri, body, content_type=BATCH_CONTENT_TYPE)
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget.dlq") == 1,
+                         timeout=20)
+        poisoned = [x for x in Recorder.calls if x[0] == "poison"]
+        assert len(poisoned) == 4, poisoned  # first delivery + 3 redeliveries (limit 3)
+        # The event before the poison was applied once; its redeliveries were no-ops; the
+        # one after it never ran (the delivery stops at the first failure).
+        assert [x[1] for x in Recorder.calls if x[0] == "ok"] == [events[0].id]
+        assert len([x for x in Recorder.calls if x[0] == "skip"]) == 3
+        assert events[2].id not in {x[1] for x in Recorder.calls}
+        assert queue_messages(vhost_uri, "kitdemo.on_widget") == 0
+    finally:
+        c.stop()
+    properties, dead = get_one(vhost_uri, "kitdemo.on_widget.dlq")
+    assert [e["id"] for e in json.loads(dead)] == [e.id for e in events]  # dead-lettered whole
+    assert properties.headers["x-death"][0]["reason"] == "delivery_limit"
+
+
+def test_batch_with_a_malformed_event_is_dead_lettered_at_once(container, vhost_uri):
+    events, _ = _batch(31)
+    body = json.dumps([events[0].to_dict(), {"specversion": "1.0"}]).encode()
+    c = container()
+    c.start()
+    try:
+        publish(vhost_uri, body, content_type=BATCH_CONTENT_TYPE)
+        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget.dlq") == 1)
+        assert [x for x in Recorder.calls if x[0] == "ok"] == []  # validated before any runs
+    finally:
+        c.stop()

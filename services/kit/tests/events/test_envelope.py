@@ -51,3 +51,17 @@ def test_type_format(event_type, service):
 def test_type_format_rejected(bad):
     with pytest.raises(EnvelopeError):
         producer_of(bad)
+
+
+def test_batch_body_round_trips_each_event():
+    from kit.events.envelope import batch_body, parse_events
+
+    events = [make_envelope("crm.identity.user.frozen.v1", f"u-{i}", {"i": i},
+                            correlation_id="c") for i in range(3)]
+    parsed = parse_events(batch_body(events))
+    assert [e.id for e in parsed] == [e.id for e in events]
+    assert parse_events(events[0].to_json())[0] == events[0]  # a single event is a list of one
+    for bad in (b"[]", b"[1]", b'[{"specversion": "1.0"}]',
+                batch_body([events[0], events[0]])):
+        with pytest.raises(EnvelopeError):
+            parse_events(bad)

@@ -23,7 +23,7 @@ from scheduling import models as m
 from scheduling.pb import scheduling_pb2 as pb
 from scheduling.pb import scheduling_pb2_grpc as pb_grpc
 from scheduling.settings import SchedulingSettings
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 INTERNAL = "test-internal-token"
 PERIODS = [("08:30", "10:00"), ("10:15", "11:45"), ("14:00", "15:30"), ("15:45", "17:15")]
@@ -287,3 +287,75 @@ def test_teacher_attendance_and_substitute(server, campus, published):
     assert sub.substitute_teacher_id == "t-sun"
     changed = [e for e in outbox(db, "crm.scheduling.session.changed.v1") if e["subject"] == sid]
     assert changed[-1]["data"]["changed_fields"] == ["substitute_teacher_id"]
+
+
+def _current_lectures(stub, campus, teacher_id):
+    return stub.GetTimetable(pb.GetTimetableRequest(
+        campus_id="campus-sh", term_id=campus["term_id"], view=pb.TIMETABLE_VIEW_TEACHER,
+        subject_id=teacher_id), metadata=SYSTEM, timeout=10).timetable
+
+
+def test_dry_run_under_a_key_changes_nothing_and_replays(server, campus, published):
+    stub, db, _tokens = server
+    timetable = _current_lectures(stub, campus, "t-zhao")
+    target = timetable.lectures[0]
+    request = pb.MarkUnavailableRequest(
+        campus_id="campus-sh", term_id=campus["term_id"], teacher_id="t-zhao",
+        slots=[pb.SlotRef(day=target.day, period=target.period)], dry_run=True,
+        time_limit_seconds=5)
+    call = dict(metadata=SYSTEM + (("idempotency-key", "mu-dry"),), timeout=30)
+    first = stub.MarkUnavailable(request, **call)
+    assert first.moves and not first.HasField("timetable")
+    assert stub.MarkUnavailable(request, **call) == first
+    with db.session() as s:
+        assert [target.day, target.period] not in s.get(m.Teacher, "t-zhao").unavailable
+    assert _current_lectures(stub, campus, "t-zhao").version == timetable.version
+    request.dry_run = False  # the key names the dry run: another request is an error
+    with pytest.raises(grpc.RpcError) as err:
+        stub.MarkUnavailable(request, **call)
+    assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_concurrent_mark_unavailable_with_one_key_applies_once(server, campus, published,
+                                                               monkeypatch):
+    """Both calls are held at a barrier inside the command (after both looked the key up and
+    found nothing, before either wrote): one repair commits, the other rolls back and answers
+    with the winner's stored response."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scheduling import repository
+
+    stub, db, _tokens = server
+    before = _current_lectures(stub, campus, "t-li")
+    target = before.lectures[0]
+    request = pb.MarkUnavailableRequest(
+        campus_id="campus-sh", term_id=campus["term_id"], teacher_id="t-li",
+        slots=[pb.SlotRef(day=target.day, period=target.period)], reason="race",
+        time_limit_seconds=5)
+    published_events = len(outbox(db, "crm.scheduling.timetable.published.v1"))
+    barrier = threading.Barrier(2, timeout=20)
+    original = repository.get_or_404
+    held = []
+
+    def get_or_404(session, model, *args, **kwargs):
+        row = original(session, model, *args, **kwargs)
+        if model is m.Teacher:  # the command's first read, before its first write
+            held.append(1)
+            barrier.wait()
+        return row
+
+    monkeypatch.setattr(repository, "get_or_404", get_or_404)
+    call = lambda: stub.MarkUnavailable(  # noqa: E731 - a tiny closure
+        request, metadata=SYSTEM + (("idempotency-key", "mu-race"),), timeout=60)
+    with ThreadPoolExecutor(2) as pool:
+        first, second = [f.result() for f in [pool.submit(call), pool.submit(call)]]
+    monkeypatch.undo()
+    assert len(held) == 2  # both ran the command
+    assert first == second and first.moves
+    assert first.timetable.version == before.version + 1
+    assert _current_lectures(stub, campus, "t-li").version == before.version + 1
+    assert len(outbox(db, "crm.scheduling.timetable.published.v1")) == published_events + 1
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.IDEMPOTENCY)
+                        .where(m.IDEMPOTENCY.c.key == "mu-race")) == 1
