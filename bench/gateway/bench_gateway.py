@@ -56,9 +56,12 @@ def ensure_wrk() -> str:
         return found
     if os.geteuid() == 0:
         print("wrk not found: installing it from Debian (apt-get install -y wrk)", flush=True)
-        if subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True).returncode:
-            subprocess.run(["apt-get", "update"], capture_output=True, check=False)
-            subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True, check=True)
+        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-q", "wrk"]
+        if subprocess.run(install, capture_output=True, env=apt_env).returncode:
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False,
+                           env=apt_env)
+            subprocess.run(install, capture_output=True, check=True, env=apt_env)
         found = shutil.which("wrk")
     if not found:
         raise SystemExit("wrk is required: apt-get install -y wrk")
