@@ -8,9 +8,9 @@ host nameko containers in-process, and `pytest -m "not eventlet"` for everything
 import os
 
 if os.environ.get("EDUCRM_TEST_EVENTLET") == "1":
-    import eventlet
+    from kit.eventlet_patching import patch_once
 
-    eventlet.monkey_patch()
+    patch_once()
 
 PATCHED = os.environ.get("EDUCRM_TEST_EVENTLET") == "1"
 

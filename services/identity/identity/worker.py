@@ -3,9 +3,9 @@
 Stores the gateway's audit records (through the inbox: once per event) and relays identity's
 outbox to RabbitMQ. Eventlet patching comes first, before anything else is imported.
 """
-import eventlet
+from kit.eventlet_patching import patch_once
 
-eventlet.monkey_patch()
+patch_once()
 
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402

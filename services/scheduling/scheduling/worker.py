@@ -6,12 +6,9 @@
 Eventlet patching comes first, before anything else is imported. Solving never runs here:
 CPU-bound work would starve the eventlet hub (it runs in the api process).
 """
-import eventlet
+from kit.eventlet_patching import patch_once
 
-# A second patch (e.g. under the test session, already patched) walks every live lock and
-# can trip over native objects (numba's) loaded in between: patch once.
-if not eventlet.patcher.is_monkey_patched("thread"):
-    eventlet.monkey_patch()
+patch_once()
 
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402

@@ -1,10 +1,11 @@
 """`python -m busdemo.worker`: the demo worker (outbox relay + an inbox-guarded consumer)."""
-import eventlet
+from kit.eventlet_patching import patch_once
 
-eventlet.monkey_patch()
+patch_once()
 
 import os  # noqa: E402
 
+import eventlet  # noqa: E402
 from kit.db import Database  # noqa: E402
 from kit.events import (  # noqa: E402
     Envelope,
