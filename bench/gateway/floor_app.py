@@ -6,13 +6,14 @@ overhead over this floor.
 Token cache: the gateway keeps verified tokens (exact bytes -> claims, expiry re-checked on
 every use), so the floor does the same (FLOOR_TOKEN_CACHE=1, the default; 0 verifies the
 signature on every request). Same uvicorn settings as `python -m gateway` (uvloop, httptools,
-1 worker, no access log).
+1 worker, no access log, log level warning) and the same gc.freeze() after the app is built.
 
 Run: python bench/gateway/floor_app.py PORT IDENTITY_TARGET REDIS_URL
 """
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import time
@@ -76,6 +77,10 @@ def create_floor_app(identity_target: str, redis_url: str) -> FastAPI:
 
 if __name__ == "__main__":
     port, target, redis_url = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    uvicorn.run(create_floor_app(target, redis_url), host="127.0.0.1", port=port,
+    app = create_floor_app(target, redis_url)
+    # As `python -m gateway` does: the long-lived app is frozen out of the GC generations.
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host="127.0.0.1", port=port,
                 loop="uvloop", http="httptools", lifespan="on", access_log=False,
                 log_level="warning", proxy_headers=True)

@@ -1,6 +1,7 @@
 """`python -m gateway`: serve the gateway with uvicorn (uvloop + httptools; never eventlet)."""
 from __future__ import annotations
 
+import gc
 import logging
 
 import uvicorn
@@ -13,7 +14,13 @@ def main() -> None:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+    app = create_app(settings)
+    # The app (routes, models, protobuf descriptors) is built and lives as long as the
+    # process: move it out of the collector's generations so that full collections under
+    # load do not keep walking it (a p99 cost).
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=settings.host, port=settings.port,
                 loop="uvloop", http="httptools", lifespan="on", access_log=False,
                 log_level=settings.log_level, proxy_headers=True)
 

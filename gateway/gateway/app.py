@@ -48,7 +48,11 @@ def build_runtime(settings: GatewaySettings, *, identity_client: IdentityClient 
     publisher = audit_publisher or AuditPublisher(
         settings.amqp_uri, exchange=settings.audit_exchange,
         routing_key=settings.audit_routing_key, timeout=settings.audit_timeout,
-        mandatory=settings.audit_mandatory)
+        mandatory=settings.audit_mandatory,
+        batch_window=settings.audit_batch_window_ms / 1000,
+        batch_max=settings.audit_batch_max_records, metrics=metrics)
+    if getattr(publisher, "metrics", False) is None:  # injected without metrics
+        publisher.metrics = metrics
     keys = RedisKeys(settings.redis_prefix)
     jwks = JwksCache(identity.signing_keys,
                      min_refresh_interval=settings.jwks_refresh_interval_seconds)

@@ -30,15 +30,23 @@ from .rate_limits import LimitState
 MAX_TOKEN_LENGTH = 8192
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Authenticated:
+    """The verified caller, and (so that a route needs one dependency, not three) the
+    request's context and the app's runtime."""
     token: str
     claims: dict[str, Any]
     caller: Caller
+    ctx: RequestContext
+    rt: Any = None  # GatewayRuntime (set by the dependency; typed loosely to avoid a cycle)
 
 
 def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+    header = ""
+    for key, value in request.scope["headers"]:  # no Headers object on the hot path
+        if key == b"authorization":
+            header = value.decode("latin-1")
+            break
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_LENGTH:
@@ -56,21 +64,25 @@ class Authenticator:
         self._metrics = metrics
         self._rate = (rate_limit, rate_window_s)
         self._leeway = leeway
-        # Verified tokens (exact bytes, signature included) -> claims. A hit skips the
-        # Ed25519 check only; expiry is re-checked on every use, and a JWKS refresh (key
-        # rotation or removal) empties it.
-        self._verified: dict[str, dict[str, Any]] = {}
+        # Verified tokens (exact bytes, signature included) -> (claims, Caller). A hit skips
+        # the Ed25519 check and the Caller parse only; expiry is re-checked on every use, and
+        # a JWKS refresh (key rotation or removal) empties it.
+        self._verified: dict[str, tuple[dict[str, Any], Caller | None]] = {}
         self._verified_generation = -1
         self._cache_size = cache_size
+        self._policy_header: str | None = None
 
     async def verify(self, token: str) -> dict[str, Any]:
+        return (await self._verify_cached(token))[0]
+
+    async def _verify_cached(self, token: str) -> tuple[dict[str, Any], Caller | None]:
         if self._verified_generation != self._jwks.generation:
             self._verified.clear()
             self._verified_generation = self._jwks.generation
-        claims = self._verified.get(token)
-        if claims is not None:
-            if claims["exp"] + self._leeway > time.time():
-                return claims
+        hit = self._verified.get(token)
+        if hit is not None:
+            if hit[0]["exp"] + self._leeway > time.time():
+                return hit
             del self._verified[token]
             raise problems.unauthenticated("The access token has expired.", "访问令牌已过期。",
                                            reason="token-expired")
@@ -83,31 +95,33 @@ class Authenticator:
                                                reason="token-expired") from None
             raise problems.unauthenticated("The access token is invalid.", "访问令牌无效。",
                                            reason="token-invalid") from None
+        try:
+            caller: Caller | None = Caller.from_claims(claims)
+        except (KeyError, ValueError, TypeError):
+            caller = None  # verified but not a usable caller: authenticate() refuses it
         if len(self._verified) >= self._cache_size:
             self._verified.clear()
-        self._verified[token] = claims
-        return claims
+        hit = self._verified[token] = (claims, caller)
+        return hit
 
     async def authenticate(self, request: Request, *, personal: bool) -> Authenticated:
         ctx = request_context(request)
         token = bearer_token(request)
-        claims = await self.verify(token)
-        try:
-            caller = Caller.from_claims(claims)
-        except (KeyError, ValueError, TypeError):
+        claims, caller = await self._verify_cached(token)
+        if caller is None:
             raise problems.unauthenticated("The access token is invalid.", "访问令牌无效。",
-                                           reason="token-invalid") from None
+                                           reason="token-invalid")
         ctx.user_id, ctx.username = caller.user_id, caller.username
         try:
             result = await self._gate.check(caller.user_id, caller.session_id, personal=personal)
         except RedisError:
             raise problems.rate_limiter_unavailable() from None
+        if result.verdict == GateVerdict.PASS:
+            ctx.response_headers.update(self._limit_headers(result.remaining, result.reset_ms))
+            return Authenticated(token, claims, caller, ctx)
         limit = LimitState("user", self._rate[0], self._rate[1], result.remaining,
                            result.reset_ms)
         match result.verdict:
-            case GateVerdict.PASS:
-                ctx.response_headers.update(limit.headers())
-                return Authenticated(token, claims, caller)
             case GateVerdict.FROZEN:
                 raise problems.account_frozen()
             case GateVerdict.SESSION_REVOKED:
@@ -120,6 +134,16 @@ class Authenticator:
                 await self._on_just_frozen(ctx, caller)
                 raise problems.account_frozen()
         raise problems.internal_error()
+
+    def _limit_headers(self, remaining: int, reset_ms: int) -> dict[str, str]:
+        """LimitState(...).headers() of the user limit, with the constant policy cached."""
+        policy = self._policy_header
+        if policy is None:
+            policy = self._policy_header = LimitState("user", *self._rate, 0, 0).headers()[
+                "RateLimit-Policy"]
+        reset = max(1, -(-reset_ms // 1000))
+        return {"RateLimit-Policy": policy,
+                "RateLimit": f'"user";r={remaining if remaining > 0 else 0};t={reset}'}
 
     async def _on_just_frozen(self, ctx: RequestContext, caller: Caller) -> None:
         recorded = await self._freezer.record_automatic_freeze(caller.user_id, ctx.correlation_id)

@@ -28,3 +28,11 @@ class GatewayMetrics:
         self.rate_limited = Counter(
             "educrm_gateway_rate_limited_total", "Requests refused with 429 by limit.",
             ["limit"], registry=self.registry)
+        self.audit_records_per_message = Histogram(
+            "educrm_gateway_audit_records_per_message",
+            "Audit records per confirmed broker message (group commit).",
+            registry=self.registry, buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512))
+        self.audit_publish_duration = Histogram(
+            "educrm_gateway_audit_publish_duration_seconds",
+            "Publish-to-confirm latency of one audit message.", registry=self.registry,
+            buckets=(.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 UNAUDITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_NO_BODY_METHODS = frozenset({"GET", "HEAD"})
 _DENIED = frozenset({401, 403, 404, 405, 409, 413, 415, 422, 429})
 
 
@@ -71,10 +72,17 @@ class GatewayMiddleware:
         path: str = scope["path"]
         method: str = scope["method"]
         client = scope.get("client")
+        correlation = user_agent = None
+        for key, value in scope["headers"]:  # one scan for both (the first of each counts)
+            if key == b"x-correlation-id":
+                if correlation is None:
+                    correlation = value.decode("latin-1")
+            elif key == b"user-agent" and user_agent is None:
+                user_agent = value.decode("latin-1")
         ctx = RequestContext(
-            correlation_id=correlation_id_from(_header(scope, b"x-correlation-id")),
+            correlation_id=correlation_id_from(correlation),
             client_address=client[0] if client else "",
-            user_agent=_header(scope, b"user-agent") or "")
+            user_agent=user_agent or "")
         scope["educrm"] = ctx
         audited = path not in UNAUDITED_PATHS
 
@@ -87,7 +95,7 @@ class GatewayMiddleware:
                 held["body"].append(message.get("body", b""))
 
         problem = self._refuse_early(scope, method)
-        if problem is None and audited:
+        if problem is None and audited and not self.publisher.connected:
             try:
                 await self.publisher.ensure_ready()
             except AuditUnavailable:
@@ -96,7 +104,9 @@ class GatewayMiddleware:
                 audited = False  # the record cannot be written; say so instead of serving
         if problem is None:
             try:
-                await self.app(scope, self._limited(receive), hold)
+                # GET/HEAD handlers read no body: no byte counter for them.
+                await self.app(scope, receive if method in _NO_BODY_METHODS
+                               else self._limited(receive), hold)
             except Exception:
                 log.exception("unhandled error in %s %s", method, path)
                 problem = problems.internal_error()
@@ -126,12 +136,14 @@ class GatewayMiddleware:
                 status = 503
 
         start = held["start"]
-        headers = [(k, v) for k, v in start.get("headers", [])]
+        headers = list(start.get("headers", ()))
         headers.append((b"x-correlation-id", ctx.correlation_id.encode()))
         for name, value in ctx.response_headers.items():
             headers.append((name.lower().encode(), value.encode()))
+        body = held["body"]
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"".join(held["body"])})
+        await send({"type": "http.response.body",
+                    "body": body[0] if len(body) == 1 else b"".join(body)})
 
         route_label = getattr(route, "path", None) or "unmatched"
         children = self._children.get((route_label, method, status))
@@ -181,6 +193,14 @@ class GatewayMiddleware:
     @staticmethod
     def _record(ctx: RequestContext, action: str, method: str, path: str, status: int,
                 **overrides: Any) -> dict[str, Any]:
+        if not overrides:  # the request's own record: no intermediate dict
+            return audit_record(
+                action=action, method=method, path=path, outcome=outcome_of(status),
+                status_code=status, correlation_id=ctx.correlation_id,
+                client_address=ctx.client_address, user_agent=ctx.user_agent,
+                actor_user_id=ctx.user_id, actor_username=ctx.username,
+                target_type=ctx.target_type, target_id=ctx.target_id,
+                detail=dict(ctx.detail))
         fields: dict[str, Any] = {
             "action": action, "method": method, "path": path, "outcome": outcome_of(status),
             "status_code": status, "correlation_id": ctx.correlation_id,

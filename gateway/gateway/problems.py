@@ -58,7 +58,8 @@ def problem_response(problem: Problem, correlation_id: str | None,
 # The problems the gateway itself decides, one constructor each so texts stay consistent.
 
 def unauthenticated(detail: str = "A valid access token is required.",
-                    detail_zh: str = "需要有效的访问令牌。", reason: str = "unauthenticated") -> Problem:
+                    detail_zh: str = "需要有效的访问令牌。",
+                    reason: str = "unauthenticated") -> Problem:
     return Problem(401, reason, "Unauthenticated", detail, detail_zh,
                    headers={"WWW-Authenticate": 'Bearer realm="educrm"'})
 

@@ -33,6 +33,10 @@ class GatewaySettings:
     audit_timeout: float = 5.0
     # An unroutable audit record (no queue bound) would be lost: treat it as a failure.
     audit_mandatory: bool = True
+    # Group commit: while a message is in flight, records wait for its confirm, at most this
+    # long, or until this many are waiting (see audit.py).
+    audit_batch_window_ms: float = 2.0
+    audit_batch_max_records: int = 128
 
     # Rate-limit-then-freeze on personal-data reads (sliding window per user).
     freeze_max_reads: int = 100
@@ -50,6 +54,9 @@ class GatewaySettings:
     # How long a JWKS refresh is not repeated for unknown kids (an attacker could send many).
     jwks_refresh_interval_seconds: float = 10.0
     log_level: str = "info"
+    # Dependencies reported by /readyz whose failure does not make the gateway unready (it
+    # still serves everything else); the others answer 503 not-ready when down.
+    readiness_optional: tuple[str, ...] = ("scheduling",)
 
 
 def load_settings() -> GatewaySettings:

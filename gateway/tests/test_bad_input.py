@@ -84,6 +84,7 @@ async def test_unknown_route_and_method(gw):
 
 async def test_bad_idempotency_key(gw):
     response = await gw.client.post("/v1/users/u-bob/freeze", json={"reason": "x"},
-                                    headers={**gw.auth("u-admin"), "Idempotency-Key": "bad key with spaces"})
+                                    headers={**gw.auth("u-admin"),
+                                             "Idempotency-Key": "bad key with spaces"})
     assert_problem(response, 400, "invalid-idempotency-key")
     assert gw.fake.calls == []

@@ -12,7 +12,7 @@ async def test_login_me_and_users(gw):
                                     json={"username": "alice", "password": "alice-pass"})
     assert response.status_code == 200, response.text
     pair = response.json()
-    assert pair["token_type"] == "Bearer" and pair["expires_in"] == 900
+    assert pair["token_type"] == "Bearer" and pair["expires_in"] == 900  # noqa: S105
     headers = {"Authorization": f"Bearer {pair['access_token']}"}
 
     me = await gw.client.get("/v1/me", headers=headers)
@@ -62,7 +62,8 @@ async def test_frozen_user_login_is_403(gw):
 async def test_refresh(gw):
     pair = (await gw.client.post("/v1/auth/login",
                                  json={"username": "bob", "password": "bob-pass"})).json()
-    response = await gw.client.post("/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    response = await gw.client.post("/v1/auth/refresh",
+                                    json={"refresh_token": pair["refresh_token"]})
     assert response.status_code == 200 and response.json()["access_token"]
     again = await gw.client.post("/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert_problem(again, 401, "invalid-refresh-token")
@@ -103,11 +104,18 @@ async def test_health_ready_metrics_openapi(gw):
     assert (await gw.client.get("/healthz")).json() == {"status": "ok"}
     ready = await gw.client.get("/readyz")
     assert ready.status_code == 200, ready.text
+    # Every dependency is listed; scheduling (none running here) is optional by default.
+    checks = ready.json()["checks"]
+    assert set(checks) == {"redis", "rabbitmq", "identity", "scheduling"}
+    assert checks["redis"] and checks["rabbitmq"] and checks["identity"]
+    assert ready.json()["required"]["scheduling"] is False
     await gw.client.get("/v1/me", headers=gw.auth())
     metrics = (await gw.client.get("/metrics")).text
     assert 'educrm_gateway_http_requests_total{method="GET",route="/v1/me",status="200"}' in metrics
     assert "educrm_gateway_freezes_total" in metrics
     assert "educrm_gateway_audit_publish_failures_total" in metrics
+    assert "educrm_gateway_audit_records_per_message_count" in metrics
+    assert "educrm_gateway_audit_publish_duration_seconds_count" in metrics
     spec = (await gw.client.get("/openapi.json")).json()
     assert spec["openapi"].startswith("3.1")
     assert "/v1/users/{user_id}/unfreeze" in spec["paths"]

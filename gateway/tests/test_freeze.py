@@ -47,7 +47,8 @@ async def test_parallel_burst_freezes_exactly_once(harness):
         # Any token of alice (even a new one, even /v1/me) is refused; bob is unaffected.
         assert_problem(await gw.client.get("/v1/me", headers=gw.auth("u-alice")), 403,
                        "account-frozen")
-        assert (await gw.client.get("/v1/users/u-alice", headers=gw.auth("u-bob"))).status_code == 200
+        assert (await gw.client.get("/v1/users/u-alice",
+                                    headers=gw.auth("u-bob"))).status_code == 200
 
         # alice cannot unfreeze herself (she is frozen; and bob lacks the right).
         assert_problem(await gw.client.post("/v1/users/u-alice/unfreeze",

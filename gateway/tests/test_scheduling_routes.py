@@ -17,6 +17,7 @@ import jwt
 import pytest
 from gateway.testing import assert_problem
 from google.protobuf.timestamp_pb2 import Timestamp
+from grpc_health.v1 import health, health_pb2_grpc
 from scheduling.pb import scheduling_pb2 as pb
 from scheduling.pb import scheduling_pb2_grpc as pb_grpc
 
@@ -234,6 +235,7 @@ def scheduling_server():
     fake = FakeScheduling()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     pb_grpc.add_SchedulingServiceServicer_to_server(fake, server)
+    health_pb2_grpc.add_HealthServicer_to_server(health.HealthServicer(), server)  # SERVING
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     yield fake, f"127.0.0.1:{port}"
@@ -303,6 +305,21 @@ async def test_scheduling_down_is_503(harness, fake_identity):
         response = await gw.client.get(f"{BASE}/campuses/c-1/rooms", headers=gw.auth("u-admin"))
         body = assert_problem(response, 503, "service-unavailable")
         assert "closed" not in body["detail"]  # no backend detail leaks
+
+
+async def test_readyz_lists_scheduling(sched, harness):
+    ready = await sched.client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"]["scheduling"] is True
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{sock.getsockname()[1]}"
+    async with harness(scheduling_target=closed) as gw:  # optional by default: degraded
+        ready = await gw.client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["degraded"] == ["scheduling"]
+    async with harness(scheduling_target=closed, readiness_optional=()) as gw:
+        ready = await gw.client.get("/readyz")
+        body = assert_problem(ready, 503, "not-ready")
+        assert body["checks"]["scheduling"] is False and body["required"]["scheduling"]
 
 
 async def test_create_room_is_idempotent_and_forwards_the_key(sched):

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
+import orjson
+from fastapi import APIRouter, Request, Response
 from identity.pb import identity_pb2
+from kit.caller import Caller
 from redis.exceptions import RedisError
 
 from .. import problems
 from ..problems import Problem
 from ..runtime import forward_metadata
 from ..schemas import LoginBody, LogoutBody, MeOut, RefreshBody, TokenPair, token_pair_json
-from .deps import Auth, Ctx, Runtime
+from .deps import Auth, Ctx, Runtime, authenticated
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 _ERRORS = {401: {"description": "Invalid credentials or token"},
@@ -59,7 +60,8 @@ async def refresh(body: RefreshBody, ctx: Ctx, rt: Runtime) -> dict:
 
 @router.post("/auth/logout", name="auth.logout", status_code=204, response_class=Response,
              responses={401: {"description": "Not logged in"}})
-async def logout(auth: Auth, ctx: Ctx, rt: Runtime, body: LogoutBody | None = None) -> Response:
+async def logout(auth: Auth, body: LogoutBody | None = None) -> Response:
+    ctx, rt = auth.ctx, auth.rt
     session_id = auth.caller.session_id or str(auth.claims["jti"])
     ctx.target("session", session_id)
     # Denylist first (fail safe): from now on every replica refuses this session's tokens
@@ -79,13 +81,20 @@ async def logout(auth: Auth, ctx: Ctx, rt: Runtime, body: LogoutBody | None = No
 
 @router.get("/me", name="me.get", response_model=MeOut,
             responses={401: {"description": "Not logged in"}})
-async def me(auth: Auth, ctx: Ctx) -> JSONResponse:
-    # Answered from the verified token: no call to identity on this hot path.
-    # Built already in MeOut's shape and sent as is (response_model documents it): skipping
-    # the model's validate-and-serialise pass on the hottest read; the JSON is the same.
+async def me(request: Request) -> Response:
+    # The hottest read, so it takes no FastAPI dependency at all: it calls the very function
+    # the Auth dependency is (same checks, same problems), without the per-request
+    # dependency-resolution pass that was ~10% of its profile. Answered from the verified
+    # token: no call to identity. Built already in MeOut's shape and sent as bytes by orjson
+    # (response_model documents it): no validate-and-serialise pass; the JSON is the same.
+    auth = await authenticated(request)
     caller = auth.caller
-    ctx.target("user", caller.user_id)
-    return JSONResponse({
+    auth.ctx.target("user", caller.user_id)
+    return Response(_me_body(caller), media_type="application/json")
+
+
+def _me_body(caller: Caller) -> bytes:
+    return orjson.dumps({
         "user": {"id": caller.user_id, "username": caller.username},
         "roles": list(caller.roles), "rights": list(caller.rights),
         "org_unit_id": caller.org_unit_id, "department_id": caller.department_id,

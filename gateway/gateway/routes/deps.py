@@ -11,14 +11,24 @@ from ..runtime import GatewayRuntime, runtime
 
 
 async def authenticated(request: Request) -> Authenticated:
-    """A verified caller who passed the freeze flag, logout denylist and rate limit."""
-    return await runtime(request).authenticator.authenticate(request, personal=False)
+    """A verified caller who passed the freeze flag, logout denylist and rate limit.
+
+    It also carries the request context (`auth.ctx`) and the runtime (`auth.rt`): each
+    FastAPI dependency costs a resolution pass per request, so hot routes take this one
+    dependency instead of Auth + Ctx + Runtime."""
+    rt = runtime(request)
+    auth = await rt.authenticator.authenticate(request, personal=False)
+    auth.rt = rt
+    return auth
 
 
 async def personal_data_reader(request: Request) -> Authenticated:
     """Like `authenticated`, and counts a read of personal data toward the freeze limit.
     Every route that returns personal data (users here; customers later) depends on this."""
-    return await runtime(request).authenticator.authenticate(request, personal=True)
+    rt = runtime(request)
+    auth = await rt.authenticator.authenticate(request, personal=True)
+    auth.rt = rt
+    return auth
 
 
 # Async on purpose: FastAPI runs a plain `def` dependency in a worker thread, a thread hop

@@ -35,14 +35,29 @@ async def readyz(request: Request, rt: Runtime) -> Response:
         except AuditUnavailable:
             return False
 
-    redis, broker, identity = await asyncio.gather(redis_ok(), broker_ok(),
-                                                   rt.identity.healthy())
-    checks = {"redis": redis, "rabbitmq": broker, "identity": identity}
-    if all(checks.values()):
-        return JSONResponse({"status": "ready", "checks": checks})
-    down = ", ".join(name for name, ok in checks.items() if not ok)
+    async def scheduling_ok() -> bool:
+        client = getattr(request.app.state, "scheduling", None)
+        if client is None:
+            return False
+        try:
+            return await client.healthy()
+        except Exception:  # noqa: BLE001 - any failure means not serving
+            return False
+
+    redis, broker, identity, scheduling = await asyncio.gather(
+        redis_ok(), broker_ok(), rt.identity.healthy(), scheduling_ok())
+    # Every dependency's state is listed; `required` says which of them gate readiness.
+    checks = {"redis": redis, "rabbitmq": broker, "identity": identity,
+              "scheduling": scheduling}
+    optional = set(rt.settings.readiness_optional)
+    required = {name: name not in optional for name in checks}
+    down = ", ".join(name for name, ok in checks.items() if not ok and required[name])
+    if not down:
+        degraded = [name for name, ok in checks.items() if not ok]
+        return JSONResponse({"status": "ready", "checks": checks, "required": required,
+                             "degraded": degraded})
     problem = Problem(503, "not-ready", "Not ready", f"Unavailable: {down}.",
-                      f"以下依赖不可用：{down}。", extra={"checks": checks})
+                      f"以下依赖不可用：{down}。", extra={"checks": checks, "required": required})
     return problem_response(problem, request_context(request).correlation_id)
 
 

@@ -33,13 +33,14 @@ _READ_ERRORS = {401: {"description": "Not logged in"},
 
 @router.get("", name="users.list", response_model=Page[UserOut], responses=_READ_ERRORS)
 async def list_users(
-    auth: PersonalRead, ctx: Ctx, rt: Runtime,
+    auth: PersonalRead,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     org_unit_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     query: Annotated[str | None, Query(max_length=100)] = None,
     status: UserStatusName | None = None,
 ) -> dict:
+    ctx, rt = auth.ctx, auth.rt
     ctx.target("user")
     request = identity_pb2.ListUsersRequest(
         page_size=limit, page_token=cursor or "", org_unit_id=org_unit_id or "",
@@ -49,10 +50,13 @@ async def list_users(
 
 
 @router.get("/{user_id}", name="users.get", response_model=UserOut, responses=_READ_ERRORS)
-async def get_user(user_id: UserId, auth: PersonalRead, ctx: Ctx, rt: Runtime) -> dict:
+async def get_user(user_id: UserId, auth: PersonalRead) -> dict:
+    # One dependency (auth carries ctx and rt): each dependency is a resolution pass.
+    ctx = auth.ctx
     ctx.target("user", user_id)
-    response = await rt.identity.call("GetUser", identity_pb2.GetUserRequest(user_id=user_id),
-                                      forward_metadata(ctx, auth))
+    response = await auth.rt.identity.call("GetUser",
+                                           identity_pb2.GetUserRequest(user_id=user_id),
+                                           forward_metadata(ctx, auth))
     return user_json(response.user)
 
 
