@@ -5,6 +5,7 @@ import asyncio
 
 import pytest
 from gateway.testing import INTERNAL_TOKEN, assert_problem, wait_until
+from kit.grpc_client import RETRY_POLICY
 from redis.asyncio import Redis
 
 pytestmark = pytest.mark.anyio
@@ -63,18 +64,20 @@ async def test_parallel_burst_freezes_exactly_once(harness):
 
 
 async def test_freeze_call_failure_is_retried_and_flag_stays(harness):
+    # Identity stays UNAVAILABLE through every attempt the channel's retry policy makes.
+    attempts = RETRY_POLICY["maxAttempts"]
     async with harness(freeze_max_reads=2) as gw:
-        gw.fake.fail_freeze = 1
+        gw.fake.fail_freeze = attempts
         for _ in range(2):
             assert (await gw.client.get("/v1/users", headers=gw.auth("u-bob"))).status_code == 200
         assert_problem(await gw.client.get("/v1/users", headers=gw.auth("u-bob")), 403,
                        "account-frozen")
-        assert len(gw.fake.calls_to("FreezeUser")) == 1  # failed
+        assert len(gw.fake.calls_to("FreezeUser")) == attempts  # all failed
         pending = f"{gw.settings.redis_prefix}freeze:pending"
         assert await gw.redis.sismember(pending, "u-bob")
         # The sweeper's retry (called directly here instead of waiting for its timer).
         assert await gw.app.state.runtime.freezer.retry_pending_once() == 0
-        assert len(gw.fake.calls_to("FreezeUser")) == 2
+        assert len(gw.fake.calls_to("FreezeUser")) == attempts + 1
         assert not await gw.redis.sismember(pending, "u-bob")
         assert_problem(await gw.client.get("/v1/me", headers=gw.auth("u-bob")), 403,
                        "account-frozen")

@@ -19,10 +19,8 @@ import urllib.parse
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-import grpc
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from google.protobuf.timestamp_pb2 import Timestamp
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pydantic import BaseModel, Field, model_validator
 from scheduling.pb import scheduling_pb2 as pb
 from scheduling.pb import scheduling_pb2_grpc as pb_grpc
@@ -30,9 +28,9 @@ from scheduling.pb import scheduling_pb2_grpc as pb_grpc
 from ..auth import Authenticated
 from ..context import RequestContext
 from ..idempotency import fingerprint, idempotency_key
-from ..identity_client import Metadata, problem_from_rpc_error
 from ..runtime import GatewayRuntime, forward_metadata
 from ..schemas import ID_PATTERN, Page, StrictBody
+from ..service_client import ServiceClient
 from .deps import Auth, Ctx, PersonalRead, Runtime
 
 PREFIX = "/v1/scheduling"
@@ -43,45 +41,9 @@ _ID = Annotated[str, Field(pattern=ID_PATTERN)]
 
 # --- the gRPC client -------------------------------------------------------------------------
 
-class SchedulingClient:
-    """One grpc.aio channel to the scheduling api for the process, like IdentityClient."""
-
+class SchedulingClient(ServiceClient[pb_grpc.SchedulingServiceStub]):
     def __init__(self, target: str, *, timeout: float = 5.0) -> None:
-        self.target = target
-        self.timeout = timeout
-        self._channel: grpc.aio.Channel | None = None
-        self._stub: pb_grpc.SchedulingServiceStub | None = None
-        self._health: health_pb2_grpc.HealthStub | None = None
-
-    async def start(self) -> None:
-        self._channel = grpc.aio.insecure_channel(self.target, options=[
-            ("grpc.keepalive_time_ms", 30_000), ("grpc.keepalive_timeout_ms", 10_000)])
-        self._stub = pb_grpc.SchedulingServiceStub(self._channel)
-        self._health = health_pb2_grpc.HealthStub(self._channel)
-
-    async def close(self) -> None:
-        if self._channel is not None:
-            await self._channel.close()
-            self._channel = None
-
-    async def call(self, method: str, request: Any, metadata: Metadata,
-                   timeout: float | None = None) -> Any:
-        """Call `method`; any gRPC error becomes a Problem (status and reason mapped)."""
-        assert self._stub is not None, "SchedulingClient.start() was not awaited"
-        try:
-            return await getattr(self._stub, method)(
-                request, metadata=tuple(metadata), timeout=timeout or self.timeout)
-        except grpc.aio.AioRpcError as error:
-            raise problem_from_rpc_error(error) from None
-
-    async def healthy(self, timeout: float = 1.0) -> bool:
-        assert self._health is not None
-        try:
-            response = await self._health.Check(health_pb2.HealthCheckRequest(service=""),
-                                                timeout=timeout)
-        except grpc.aio.AioRpcError:
-            return False
-        return response.status == health_pb2.HealthCheckResponse.SERVING
+        super().__init__(target, pb_grpc.SchedulingServiceStub, timeout=timeout)
 
 
 @contextlib.asynccontextmanager
