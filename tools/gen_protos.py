@@ -37,7 +37,8 @@ def compile_service(service_dir: Path) -> list[Path]:
             target = package / generated.name
             target.write_text(text)
             written.append(target)
-    (package / "__init__.py").write_text('"""Generated gRPC stubs: run `make proto`, do not edit."""\n')
+    (package / "__init__.py").write_text(
+        '"""Generated gRPC stubs: run `make proto`, do not edit."""\n')
     return written
 
 
