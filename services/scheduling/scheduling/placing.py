@@ -45,6 +45,11 @@ def place(db: Session, req: PlacementRequest, *, dry_run: bool = False) -> Place
         query = query.where(m.ClassSection.campus_id == req.campus_id)
     if req.term_id:
         query = query.where(m.ClassSection.term_id == req.term_id)
+    if not dry_run:
+        # Lock the course's sections (in id order, so two placements never deadlock) so that
+        # concurrent placements count seats one after the other and never over-fill on
+        # PostgreSQL; SQLite serialises writers anyway.
+        query = query.order_by(m.ClassSection.id).with_for_update()
     candidates = list(db.scalars(query))
     mine = {p.section_id for p in db.scalars(
         select(m.Placement).where(m.Placement.student_id == req.student_id))}
