@@ -7,7 +7,7 @@ gateway authenticates, audits (`ctx.target`), validates bodies strictly, keeps
 `Idempotency-Key` on writes and forwards it, and pages lists (`{items, next_cursor}`).
 
 The grpc.aio client lives on the app (`app.state.scheduling`), opened and closed by this
-router's lifespan, which FastAPI merges into the app's when the router is included.
+router's lifespan, which the app's lifespan enters (gateway/app.py).
 
 (No `from __future__ import annotations` here: the view routes are built in a loop and their
 parameters' annotations must be real objects, not names FastAPI would look up globally.)
