@@ -4,15 +4,15 @@ Owner: the scheduling engineer. Times are UTC RFC 3339; `day` is the ISO weekday
 and `period` the campus's 1-based period of the day.
 """
 from ._registry import (
-                        DATE,
-                        ID,
-                        NULLABLE_ID,
-                        TEXT,
-                        TIMESTAMP,
-                        EventType,
-                        object_schema,
-                        register,
-                        subscribe,
+    DATE,
+    ID,
+    NULLABLE_ID,
+    TEXT,
+    TIMESTAMP,
+    EventType,
+    object_schema,
+    register,
+    subscribe,
 )
 
 _SESSION = {
