@@ -7,7 +7,6 @@ import subprocess
 import threading
 import time
 
-import pika
 from busdemo.catalogue import WIDGET_MADE
 from busdemo.models import AppliedWidget
 from kit import testing
@@ -35,15 +34,6 @@ def unpublished(db):
         return s.execute(select(func.count()).where(OUTBOX.c.published_at.is_(None))).scalar()
 
 
-def queue_state(uri, queue):
-    connection = pika.BlockingConnection(pika.URLParameters(uri))
-    try:
-        method = connection.channel().queue_declare(queue, passive=True).method
-        return method.message_count, method.consumer_count
-    finally:
-        connection.close()
-
-
 def test_sigkill_mid_batch_loses_nothing_and_applies_nothing_twice(worker, demo_db, amqp_uri):
     total = 300
     ids = produce(demo_db, 0, total)
@@ -57,19 +47,19 @@ def test_sigkill_mid_batch_loses_nothing_and_applies_nothing_twice(worker, demo_
     second = worker().start()
     testing.wait_for(lambda: applied(demo_db)[1] == total, timeout=60,
                      message=f"not all events applied after restart: {applied(demo_db)}")
-    testing.wait_for(lambda: queue_state(amqp_uri, QUEUE)[0] == 0, timeout=10)
+    testing.wait_for(lambda: testing.queue_depth(amqp_uri, QUEUE)[0] == 0, timeout=10)
     rows, distinct = applied(demo_db)
     assert rows == distinct == total  # every event exactly once
     with demo_db.session() as s:
         assert set(s.execute(select(AppliedWidget.event_id)).scalars()) == set(ids)
     assert unpublished(demo_db) == 0
-    assert queue_state(amqp_uri, QUEUE + ".dlq")[0] == 0
+    assert testing.queue_depth(amqp_uri, QUEUE + ".dlq")[0] == 0
     assert second.alive()
 
 
 def test_broker_restart_under_a_stream_loses_nothing(worker, demo_db, amqp_uri):
     process = worker().start()
-    testing.wait_for(lambda: queue_state(amqp_uri, QUEUE)[1] == 1, timeout=30)
+    testing.wait_for(lambda: testing.queue_depth(amqp_uri, QUEUE)[1] == 1, timeout=30)
     produced: list[str] = []
     stop = threading.Event()
 
@@ -90,7 +80,7 @@ def test_broker_restart_under_a_stream_loses_nothing(worker, demo_db, amqp_uri):
         testing.wait_for(lambda: unpublished(demo_db) >= 10, timeout=30)
         subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, timeout=120)  # noqa: S607
         back_at = time.monotonic()
-        testing.wait_for(lambda: queue_state(amqp_uri, QUEUE)[1] == 1, timeout=60,
+        testing.wait_for(lambda: testing.queue_depth(amqp_uri, QUEUE)[1] == 1, timeout=60,
                          message="the consumer did not come back within 60 s")
         consumer_back = time.monotonic() - back_at
         stop.wait(1.0)  # keep streaming briefly after the consumer is back

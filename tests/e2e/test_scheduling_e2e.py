@@ -11,7 +11,6 @@ import uuid
 import httpx
 import icalendar
 import openpyxl
-import pika
 import pytest
 from kit import testing
 from kit.events import make_envelope
@@ -142,16 +141,8 @@ def test_enrollment_confirmed_event_places_the_student(http, manager, published,
         "enrollment_id": f"enr-{student}", "customer_id": student,
         "course_id": "demo-course-py", "campus_id": CAMPUS, "term_id": TERM,
         "registration_kind": "new", "confirmed_at": dt.datetime.now(dt.UTC).isoformat()})
-    connection = pika.BlockingConnection(pika.URLParameters(system.env["EDUCRM_AMQP_URI"]))
-    try:
-        channel = connection.channel()
-        channel.confirm_delivery()
-        channel.basic_publish("enrollment.events", event.type, event.to_json(),
-                              pika.BasicProperties(delivery_mode=2,
-                                                   content_type="application/cloudevents+json"),
-                              mandatory=True)
-    finally:
-        connection.close()
+    testing.publish_event(system.env["EDUCRM_AMQP_URI"], "enrollment.events", event.type,
+                          event.to_json(), mandatory=True)
 
     def placed():
         response = http.get(f"{BASE}/terms/{TERM}/students/{student}/timetable",

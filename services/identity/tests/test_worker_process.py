@@ -4,6 +4,7 @@ a throw-away PostgreSQL database, `educrm-bus declare` and `educrm-migrate ident
 It stores the gateway's audit records once per event, exports its dead-letter depth, logs JSON
 lines, and stops on SIGTERM cleanly (exit 0, no managed thread killed) and quickly.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,13 +19,13 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import pika
 import pytest
 from identity.audit_consumer import AUDIT_RECORDED
 from identity.models import AuditEvent
 from kit import testing
 from kit.db import Database
 from kit.events import make_envelope
+from kit.testing import queue_depth
 from sqlalchemy import func, select
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -40,17 +41,29 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def worker_env(tmp_path_factory):
-    with testing.amqp_vhost("identity_worker") as uri, \
-            testing.postgres_database("identity_worker") as url:
+    with (
+        testing.amqp_vhost("identity_worker") as uri,
+        testing.postgres_database("identity_worker") as url,
+    ):
         env = dict(os.environ)
         env.pop("EDUCRM_TEST_EVENTLET", None)
-        env.update({"EDUCRM_AMQP_URI": uri, "EDUCRM_IDENTITY_DATABASE_URL": url,
-                    "EDUCRM_IDENTITY_WORKER_METRICS_PORT": str(_free_port()),
-                    "EDUCRM_DEAD_LETTER_POLL_INTERVAL_SECONDS": "0.2",
-                    "EDUCRM_VAR_DIR": str(tmp_path_factory.mktemp("var"))})
+        env.update(
+            {
+                "EDUCRM_AMQP_URI": uri,
+                "EDUCRM_IDENTITY_DATABASE_URL": url,
+                "EDUCRM_IDENTITY_WORKER_METRICS_PORT": str(_free_port()),
+                "EDUCRM_DEAD_LETTER_POLL_INTERVAL_SECONDS": "0.2",
+                "EDUCRM_VAR_DIR": str(tmp_path_factory.mktemp("var")),
+            }
+        )
         for command in (["educrm-bus", "declare"], ["educrm-migrate", "identity"]):
-            subprocess.run([str(BIN / command[0]), *command[1:]], env=env, check=True,  # noqa: S603 - our own tools
-                           capture_output=True, timeout=120)
+            subprocess.run(
+                [str(BIN / command[0]), *command[1:]],
+                env=env,
+                check=True,  # noqa: S603 - our own tools
+                capture_output=True,
+                timeout=120,
+            )
         yield env
 
 
@@ -58,8 +71,12 @@ def worker_env(tmp_path_factory):
 def worker(worker_env, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "identity.worker"],  # noqa: S603
-                                   env=worker_env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "identity.worker"],  # noqa: S603
+            env=worker_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     process.log_path = log_path
     yield process
     if process.poll() is None:
@@ -75,44 +92,47 @@ def db(worker_env):
 
 
 def publish(uri: str, envelope) -> None:
-    connection = pika.BlockingConnection(pika.URLParameters(uri))
-    try:
-        channel = connection.channel()
-        channel.confirm_delivery()
-        channel.basic_publish("gateway.events", envelope.type, envelope.to_json(),
-                              pika.BasicProperties(delivery_mode=2, message_id=envelope.id,
-                                                   content_type="application/cloudevents+json"),
-                              mandatory=True)
-    finally:
-        connection.close()
+    testing.publish_event(
+        uri,
+        "gateway.events",
+        envelope.type,
+        envelope.to_json(),
+        message_id=envelope.id,
+        mandatory=True,
+    )
 
 
 def audit_rows(db, record_id):
     with db.session() as s:
-        return s.scalar(select(func.count()).select_from(AuditEvent)
-                        .where(AuditEvent.id == record_id))
-
-
-def queue_depth(uri: str, queue: str) -> tuple[int, int]:
-    connection = pika.BlockingConnection(pika.URLParameters(uri))
-    try:
-        method = connection.channel().queue_declare(queue, passive=True).method
-        return method.message_count, method.consumer_count
-    finally:
-        connection.close()
+        return s.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.id == record_id)
+        )
 
 
 def test_audit_event_stored_once(worker, worker_env, db):
     uri = worker_env["EDUCRM_AMQP_URI"]
     record_id = str(uuid.uuid4())
-    data = {"id": record_id, "occurred_at": "2025-09-01T09:29:59Z", "actor_user_id": "u-1",
-            "actor_username": "sales1", "action": "customer.read", "method": "GET",
-            "path": "/v1/customers/c-42", "target_type": "customer", "target_id": "c-42",
-            "outcome": "allowed", "status_code": 200, "correlation_id": "corr-worker-1",
-            "source": "gateway"}
+    data = {
+        "id": record_id,
+        "occurred_at": "2025-09-01T09:29:59Z",
+        "actor_user_id": "u-1",
+        "actor_username": "sales1",
+        "action": "customer.read",
+        "method": "GET",
+        "path": "/v1/customers/c-42",
+        "target_type": "customer",
+        "target_id": "c-42",
+        "outcome": "allowed",
+        "status_code": 200,
+        "correlation_id": "corr-worker-1",
+        "source": "gateway",
+    }
     event = make_envelope(AUDIT_RECORDED, record_id, data)
-    testing.wait_for(lambda: queue_depth(uri, "identity.record_audit_event")[1] == 1,
-                     timeout=60, message="worker never started consuming")
+    testing.wait_for(
+        lambda: queue_depth(uri, "identity.record_audit_event")[1] == 1,
+        timeout=60,
+        message="worker never started consuming",
+    )
     publish(uri, event)
     testing.wait_for(lambda: audit_rows(db, record_id) == 1, timeout=30)
     publish(uri, event)  # the same event again (a redelivery or a re-publish)
@@ -129,9 +149,20 @@ def test_audit_event_stored_once(worker, worker_env, db):
 def _unacked(uri: str) -> int:
     vhost = uri.rsplit("/", 1)[-1]
     output = subprocess.run(  # noqa: S603 - local test broker
-        ["rabbitmqctl", "-q", "list_queues", "-p", urllib.parse.unquote(vhost),  # noqa: S607
-         "name", "messages_unacknowledged"],
-        check=True, capture_output=True, text=True, timeout=60).stdout
+        [
+            "rabbitmqctl",
+            "-q",
+            "list_queues",
+            "-p",
+            urllib.parse.unquote(vhost),  # noqa: S607
+            "name",
+            "messages_unacknowledged",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     for line in output.splitlines():
         parts = line.split()
         if parts and parts[0] == "identity.record_audit_event":
@@ -151,8 +182,10 @@ def test_dead_letter_gauge(worker, worker_env):
 
 
 def test_sigterm_stops_cleanly_and_quickly(worker, worker_env):
-    testing.wait_for(lambda: queue_depth(worker_env["EDUCRM_AMQP_URI"],
-                                         "identity.record_audit_event")[1] == 1, timeout=60)
+    testing.wait_for(
+        lambda: queue_depth(worker_env["EDUCRM_AMQP_URI"], "identity.record_audit_event")[1] == 1,
+        timeout=60,
+    )
     assert worker.poll() is None, worker.log_path.read_text()[-3000:]
     started = time.monotonic()
     worker.send_signal(signal.SIGTERM)

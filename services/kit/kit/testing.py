@@ -22,7 +22,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import pytest
 
@@ -154,6 +154,40 @@ def amqp_vhost(prefix: str = "educrm_test") -> Iterator[str]:
         yield vhost_uri(name)
     finally:
         delete_vhost(name)
+
+
+class QueueDepth(NamedTuple):
+    messages: int
+    consumers: int
+
+
+def queue_depth(uri: str, queue: str) -> QueueDepth:
+    """Ready messages and consumers of an existing queue (a passive declare)."""
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(uri))
+    try:
+        method = connection.channel().queue_declare(queue, passive=True).method
+        return QueueDepth(method.message_count, method.consumer_count)
+    finally:
+        connection.close()
+
+
+def publish_event(uri: str, exchange: str, routing_key: str, body: str | bytes, *,
+                  content_type: str = "application/cloudevents+json",
+                  message_id: str | None = None, mandatory: bool = False) -> None:
+    """Publish one persistent message as a producer would, waiting for the broker's confirm."""
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(uri))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        channel.basic_publish(exchange, routing_key, body, pika.BasicProperties(
+            delivery_mode=2, content_type=content_type, message_id=message_id),
+            mandatory=mandatory)
+    finally:
+        connection.close()
 
 
 # --- pytest fixture factories ---------------------------------------------------------------

@@ -1,4 +1,5 @@
 """The quorum-queue consumer entrypoint, hosted in-process (eventlet session)."""
+
 import json
 import time
 
@@ -9,6 +10,7 @@ from kit import testing
 from kit.events import BATCH_CONTENT_TYPE, batch_body, event_consumer, make_envelope, nameko_config
 from kit.events.consumer import retry_delay
 from kit.events.topology import build_topology, declare
+from kit.testing import queue_depth
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_waiter  # noqa: F401
 
@@ -36,16 +38,24 @@ class KitDemo:
             Recorder.calls.append(("started", event.id, None, None, None, time.monotonic()))
             eventlet.sleep(Recorder.delay)
         if event.data["n"] < 0:  # a poisoned event (batch tests)
-            Recorder.calls.append(("poison", event.id, event.data["n"], None, None,
-                                   time.monotonic()))
+            Recorder.calls.append(
+                ("poison", event.id, event.data["n"], None, None, time.monotonic())
+            )
             raise RuntimeError("poisoned event")
         if event.id in Recorder.applied:  # the inbox would make a redelivery a no-op
-            Recorder.calls.append(("skip", event.id, event.data["n"], None, None,
-                                   time.monotonic()))
+            Recorder.calls.append(("skip", event.id, event.data["n"], None, None, time.monotonic()))
             return
         Recorder.applied.add(event.id)
-        Recorder.calls.append(("ok", event.id, event.data["n"], correlation_id.get(),
-                               current_consumer.get(), time.monotonic()))
+        Recorder.calls.append(
+            (
+                "ok",
+                event.id,
+                event.data["n"],
+                correlation_id.get(),
+                current_consumer.get(),
+                time.monotonic(),
+            )
+        )
 
     @event_consumer(DEMO_TYPE)
     def on_widget_failing(self, event):
@@ -53,24 +63,24 @@ class KitDemo:
         raise RuntimeError("handler always fails")
 
 
-def publish(uri, body, routing_key=DEMO_TYPE, exchange="kitdemo.events",
-            content_type="application/cloudevents+json"):
+def publish(
+    uri,
+    body,
+    routing_key=DEMO_TYPE,
+    exchange="kitdemo.events",
+    content_type="application/cloudevents+json",
+):
     connection = pika.BlockingConnection(pika.URLParameters(uri))
     channel = connection.channel()
     channel.confirm_delivery()
     channel.exchange_declare(exchange, exchange_type="topic", durable=True)
-    channel.basic_publish(exchange, routing_key, body,
-                          pika.BasicProperties(delivery_mode=2,
-                                               content_type=content_type))
+    channel.basic_publish(
+        exchange,
+        routing_key,
+        body,
+        pika.BasicProperties(delivery_mode=2, content_type=content_type),
+    )
     connection.close()
-
-
-def queue_messages(uri, queue):
-    connection = pika.BlockingConnection(pika.URLParameters(uri))
-    try:
-        return connection.channel().queue_declare(queue, passive=True).method.message_count
-    finally:
-        connection.close()
 
 
 def get_one(uri, queue):
@@ -87,8 +97,12 @@ def container(vhost_uri):
     Recorder.calls = []
     Recorder.delay = 0.0
     Recorder.applied = set()
-    config = nameko_config(AMQP_URI=vhost_uri, EDUCRM_DELIVERY_LIMIT=3,
-                           EDUCRM_RETRY_BACKOFF=0.1, EDUCRM_RETRY_BACKOFF_MAX=1.0)
+    config = nameko_config(
+        AMQP_URI=vhost_uri,
+        EDUCRM_DELIVERY_LIMIT=3,
+        EDUCRM_RETRY_BACKOFF=0.1,
+        EDUCRM_RETRY_BACKOFF_MAX=1.0,
+    )
     import nameko
 
     with nameko.config.patch(config):
@@ -106,14 +120,14 @@ def test_retry_delay_grows_and_is_capped():
 def test_event_published_before_consumer_started_is_consumed(container, vhost_uri):
     event = make_envelope(DEMO_TYPE, "w-1", {"n": 1}, correlation_id="corr-42")
     publish(vhost_uri, event.to_json())  # no worker has ever run
-    assert queue_messages(vhost_uri, "kitdemo.on_widget") == 1
+    assert queue_depth(vhost_uri, "kitdemo.on_widget").messages == 1
     c = container()
     c.start()
     try:
         testing.wait_for(lambda: [x for x in Recorder.calls if x[0] == "ok"], timeout=10)
         ok = [x for x in Recorder.calls if x[0] == "ok"]
         assert ok[0][1:5] == (event.id, 1, "corr-42", "kitdemo.on_widget")
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget") == 0)
+        testing.wait_for(lambda: queue_depth(vhost_uri, "kitdemo.on_widget").messages == 0)
     finally:
         c.stop()
 
@@ -124,8 +138,10 @@ def test_failing_handler_is_retried_with_backoff_then_dead_lettered(container, v
     try:
         event = make_envelope(DEMO_TYPE, "w-2", {"n": 2})
         publish(vhost_uri, event.to_json())
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1,
-                         timeout=20)
+        testing.wait_for(
+            lambda: queue_depth(vhost_uri, "kitdemo.on_widget_failing.dlq").messages == 1,
+            timeout=20,
+        )
         failures = [x for x in Recorder.calls if x[0] == "fail"]
         # delivery limit 3: the first delivery plus 3 redeliveries, then dead-lettered.
         assert len(failures) == 4, failures
@@ -133,7 +149,7 @@ def test_failing_handler_is_retried_with_backoff_then_dead_lettered(container, v
         assert all(g >= 0.09 for g in gaps), gaps  # spaced: no hot loop
         assert gaps[-1] > gaps[0]  # backing off
         # Nothing else is left in the queue, and the healthy handler applied it once.
-        assert queue_messages(vhost_uri, "kitdemo.on_widget_failing") == 0
+        assert queue_depth(vhost_uri, "kitdemo.on_widget_failing").messages == 0
         assert len([x for x in Recorder.calls if x[0] == "ok"]) == 1
     finally:
         c.stop()
@@ -144,15 +160,23 @@ def test_failing_handler_is_retried_with_backoff_then_dead_lettered(container, v
     assert death["queue"] == "kitdemo.on_widget_failing"
 
 
-@pytest.mark.parametrize("body", [b"{not json", json.dumps({"specversion": "1.0"}).encode(),
-                                  make_envelope(DEMO_TYPE, "w", {"n": "nan"}).to_json()])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        json.dumps({"specversion": "1.0"}).encode(),
+        make_envelope(DEMO_TYPE, "w", {"n": "nan"}).to_json(),
+    ],
+)
 def test_malformed_message_is_dead_lettered_at_once(container, vhost_uri, body):
     c = container()
     c.start()
     try:
         publish(vhost_uri, body)
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget.dlq") == 1)
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1)
+        testing.wait_for(lambda: queue_depth(vhost_uri, "kitdemo.on_widget.dlq").messages == 1)
+        testing.wait_for(
+            lambda: queue_depth(vhost_uri, "kitdemo.on_widget_failing.dlq").messages == 1
+        )
         assert Recorder.calls == []
     finally:
         c.stop()
@@ -168,25 +192,59 @@ def test_dead_letters_list_and_replay_cli(container, vhost_uri, capsys):
     try:
         event = make_envelope(DEMO_TYPE, "w-3", {"n": 3})
         publish(vhost_uri, event.to_json())
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1,
-                         timeout=20)
+        testing.wait_for(
+            lambda: queue_depth(vhost_uri, "kitdemo.on_widget_failing.dlq").messages == 1,
+            timeout=20,
+        )
         capsys.readouterr()
-        assert main(["--amqp-uri", vhost_uri, "--delivery-limit", "3", "dead-letters", "list",
-                     "--queue", "kitdemo.on_widget_failing"]) == 0
+        assert (
+            main(
+                [
+                    "--amqp-uri",
+                    vhost_uri,
+                    "--delivery-limit",
+                    "3",
+                    "dead-letters",
+                    "list",
+                    "--queue",
+                    "kitdemo.on_widget_failing",
+                ]
+            )
+            == 0
+        )
         listing = capsys.readouterr().out
         assert event.id in listing and "reason=delivery_limit" in listing
-        assert queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1  # list keeps it
+        assert (
+            queue_depth(vhost_uri, "kitdemo.on_widget_failing.dlq").messages == 1
+        )  # list keeps it
         Recorder.calls.clear()
         # Replay to the queue it died in only: the failing handler sees it again.
-        assert main(["--amqp-uri", vhost_uri, "--delivery-limit", "3", "dead-letters", "replay",
-                     "--queue", "kitdemo.on_widget_failing", "--id", event.id,
-                     "--to-queue"]) == 0
+        assert (
+            main(
+                [
+                    "--amqp-uri",
+                    vhost_uri,
+                    "--delivery-limit",
+                    "3",
+                    "dead-letters",
+                    "replay",
+                    "--queue",
+                    "kitdemo.on_widget_failing",
+                    "--id",
+                    event.id,
+                    "--to-queue",
+                ]
+            )
+            == 0
+        )
         assert "1 replayed" in capsys.readouterr().out
         testing.wait_for(lambda: [x for x in Recorder.calls if x[0] == "fail"], timeout=10)
         assert not [x for x in Recorder.calls if x[0] == "ok"]
         # ...and after its delivery limit it is dead-lettered again, not lost.
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 1,
-                         timeout=20)
+        testing.wait_for(
+            lambda: queue_depth(vhost_uri, "kitdemo.on_widget_failing.dlq").messages == 1,
+            timeout=20,
+        )
     finally:
         c.stop()
 
@@ -210,16 +268,16 @@ def test_stop_is_graceful_and_quick(container, vhost_uri, caplog):
     elapsed = time.monotonic() - started
     assert elapsed < Recorder.delay + 1.5, elapsed
     assert [x[1] for x in Recorder.calls if x[0] == "ok"] == [event.id]
-    assert not [r for r in caplog.records if "killing" in r.getMessage()], \
-        [r.getMessage() for r in caplog.records]
+    assert not [r for r in caplog.records if "killing" in r.getMessage()], [
+        r.getMessage() for r in caplog.records
+    ]
     # acked, not redelivered; the failing one is back in its queue (not dead-lettered)
-    assert queue_messages(vhost_uri, "kitdemo.on_widget") == 0
-    assert queue_messages(vhost_uri, "kitdemo.on_widget_failing") == 1
-    assert queue_messages(vhost_uri, "kitdemo.on_widget_failing.dlq") == 0
+    assert queue_depth(vhost_uri, "kitdemo.on_widget").messages == 0
+    assert queue_depth(vhost_uri, "kitdemo.on_widget_failing").messages == 1
+    assert queue_depth(vhost_uri, "kitdemo.on_widget_failing.dlq").messages == 0
 
 
-def test_worker_with_relay_stops_without_killing_threads(container, vhost_uri, tmp_path,
-                                                          caplog):
+def test_worker_with_relay_stops_without_killing_threads(container, vhost_uri, tmp_path, caplog):
     from kit.db import NAMING_CONVENTION, Database
     from kit.events import OutboxRelay, add_event, outbox_table
     from kit.events.outbox import OUTBOX
@@ -246,6 +304,7 @@ def test_worker_with_relay_stops_without_killing_threads(container, vhost_uri, t
         def published():
             with database.session() as s:
                 return s.execute(select(OUTBOX.c.published_at)).scalar()
+
         testing.wait_for(published)
     finally:
         started = time.monotonic()
@@ -253,13 +312,16 @@ def test_worker_with_relay_stops_without_killing_threads(container, vhost_uri, t
         elapsed = time.monotonic() - started
         database.dispose()
     assert elapsed < 1.5, elapsed  # not the 5 s poll: stop() wakes the loop
-    assert not [r for r in caplog.records if "killing" in r.getMessage()], \
-        [r.getMessage() for r in caplog.records]
+    assert not [r for r in caplog.records if "killing" in r.getMessage()], [
+        r.getMessage() for r in caplog.records
+    ]
 
 
 def _batch(*numbers, correlation_id=None):
-    events = [make_envelope(DEMO_TYPE, f"w-b{n}", {"n": n}, correlation_id=correlation_id)
-              for n in numbers]
+    events = [
+        make_envelope(DEMO_TYPE, f"w-b{n}", {"n": n}, correlation_id=correlation_id)
+        for n in numbers
+    ]
     return events, batch_body(events)
 
 
@@ -269,9 +331,8 @@ def test_batch_applies_every_event_once_then_acks(container, vhost_uri):
     c = container()
     c.start()
     try:
-        testing.wait_for(lambda: len([x for x in Recorder.calls if x[0] == "ok"]) == 3,
-                         timeout=10)
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget") == 0)
+        testing.wait_for(lambda: len([x for x in Recorder.calls if x[0] == "ok"]) == 3, timeout=10)
+        testing.wait_for(lambda: queue_depth(vhost_uri, "kitdemo.on_widget").messages == 0)
         ok = [x for x in Recorder.calls if x[0] == "ok"]
         # In order, each with its own id, the batch's correlation id and the consumer name.
         assert [x[1] for x in ok] == [e.id for e in events]
@@ -279,11 +340,12 @@ def test_batch_applies_every_event_once_then_acks(container, vhost_uri):
         assert {x[4] for x in ok} == {"kitdemo.on_widget"}
         # Redelivered (a partner replays it, or the ack was lost): nothing applied twice.
         publish(vhost_uri, body, content_type=BATCH_CONTENT_TYPE)
-        testing.wait_for(lambda: len([x for x in Recorder.calls if x[0] == "skip"]) == 3,
-                         timeout=10)
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget") == 0)
+        testing.wait_for(
+            lambda: len([x for x in Recorder.calls if x[0] == "skip"]) == 3, timeout=10
+        )
+        testing.wait_for(lambda: queue_depth(vhost_uri, "kitdemo.on_widget").messages == 0)
         assert len([x for x in Recorder.calls if x[0] == "ok"]) == 3
-        assert queue_messages(vhost_uri, "kitdemo.on_widget.dlq") == 0
+        assert queue_depth(vhost_uri, "kitdemo.on_widget.dlq").messages == 0
     finally:
         c.stop()
 
@@ -294,8 +356,9 @@ def test_poisoned_event_retries_the_whole_batch_then_dead_letters_it(container, 
     c.start()
     try:
         publish(vhost_uri, body, content_type=BATCH_CONTENT_TYPE)
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget.dlq") == 1,
-                         timeout=20)
+        testing.wait_for(
+            lambda: queue_depth(vhost_uri, "kitdemo.on_widget.dlq").messages == 1, timeout=20
+        )
         poisoned = [x for x in Recorder.calls if x[0] == "poison"]
         assert len(poisoned) == 4, poisoned  # first delivery + 3 redeliveries (limit 3)
         # The event before the poison was applied once; its redeliveries were no-ops; the
@@ -303,7 +366,7 @@ def test_poisoned_event_retries_the_whole_batch_then_dead_letters_it(container, 
         assert [x[1] for x in Recorder.calls if x[0] == "ok"] == [events[0].id]
         assert len([x for x in Recorder.calls if x[0] == "skip"]) == 3
         assert events[2].id not in {x[1] for x in Recorder.calls}
-        assert queue_messages(vhost_uri, "kitdemo.on_widget") == 0
+        assert queue_depth(vhost_uri, "kitdemo.on_widget").messages == 0
     finally:
         c.stop()
     properties, dead = get_one(vhost_uri, "kitdemo.on_widget.dlq")
@@ -318,7 +381,7 @@ def test_batch_with_a_malformed_event_is_dead_lettered_at_once(container, vhost_
     c.start()
     try:
         publish(vhost_uri, body, content_type=BATCH_CONTENT_TYPE)
-        testing.wait_for(lambda: queue_messages(vhost_uri, "kitdemo.on_widget.dlq") == 1)
+        testing.wait_for(lambda: queue_depth(vhost_uri, "kitdemo.on_widget.dlq").messages == 1)
         assert [x for x in Recorder.calls if x[0] == "ok"] == []  # validated before any runs
     finally:
         c.stop()

@@ -1,6 +1,7 @@
 """The nameko worker in-process (eventlet session) against real RabbitMQ and PostgreSQL:
 an enrollment.confirmed event places the student exactly once, the relay publishes
 scheduling's outbox, and the reminder timer emits one reminder per session and offset."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ from kit import migrate, testing
 from kit.db import Database
 from kit.events import make_envelope, nameko_config
 from kit.events.topology import build_topology, declare
+from kit.testing import queue_depth
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_waiter, worker_factory
 from scheduling import events
@@ -34,26 +36,11 @@ def db(seed_published):
         database.dispose()
 
 
-def publish(uri: str, body: str, exchange: str, routing_key: str) -> None:
-    connection = pika.BlockingConnection(pika.URLParameters(uri))
-    channel = connection.channel()
-    channel.confirm_delivery()
-    channel.basic_publish(exchange, routing_key, body, pika.BasicProperties(
-        delivery_mode=2, content_type="application/cloudevents+json"))
-    connection.close()
-
-
-def queue_messages(uri: str, queue: str) -> int:
-    connection = pika.BlockingConnection(pika.URLParameters(uri))
-    try:
-        return connection.channel().queue_declare(queue, passive=True).method.message_count
-    finally:
-        connection.close()
-
-
 # reminders a week ahead (so the seeded term's first sessions are due now), checked often
-REMINDER_ENV = {"EDUCRM_SCHEDULING_REMINDER_OFFSETS_MINUTES": "10080",
-                "EDUCRM_SCHEDULING_REMINDER_INTERVAL_SECONDS": "0.1"}
+REMINDER_ENV = {
+    "EDUCRM_SCHEDULING_REMINDER_OFFSETS_MINUTES": "10080",
+    "EDUCRM_SCHEDULING_REMINDER_INTERVAL_SECONDS": "0.1",
+}
 
 
 @pytest.fixture
@@ -75,11 +62,13 @@ def worker(db, vhost_uri, monkeypatch):
         for queue in ("test.scheduling.placements", "test.scheduling.reminders"):
             channel.queue_delete(queue)
         channel.queue_declare("test.scheduling.placements", durable=True)
-        channel.queue_bind("test.scheduling.placements", "scheduling.events",
-                           "crm.scheduling.placement.#")
+        channel.queue_bind(
+            "test.scheduling.placements", "scheduling.events", "crm.scheduling.placement.#"
+        )
         channel.queue_declare("test.scheduling.reminders", durable=True)
-        channel.queue_bind("test.scheduling.reminders", "scheduling.events",
-                           events.SESSION_REMINDER_DUE)
+        channel.queue_bind(
+            "test.scheduling.reminders", "scheduling.events", events.SESSION_REMINDER_DUE
+        )
         connection.close()
         container = ServiceContainer(SchedulingWorker)
         container.start()
@@ -90,16 +79,27 @@ def worker(db, vhost_uri, monkeypatch):
 
 
 def enrollment(enrollment_id: str, customer_id: str):
-    return make_envelope("crm.enrollment.enrollment.confirmed.v1", enrollment_id, {
-        "enrollment_id": enrollment_id, "customer_id": customer_id, "course_id": "math",
-        "campus_id": "c1", "term_id": "term1",
-        "confirmed_at": dt.datetime.now(dt.UTC).isoformat()})
+    return make_envelope(
+        "crm.enrollment.enrollment.confirmed.v1",
+        enrollment_id,
+        {
+            "enrollment_id": enrollment_id,
+            "customer_id": customer_id,
+            "course_id": "math",
+            "campus_id": "c1",
+            "term_id": "term1",
+            "confirmed_at": dt.datetime.now(dt.UTC).isoformat(),
+        },
+    )
 
 
 def placements(db, student_id):
     with db.session() as s:
-        return s.scalar(select(func.count()).select_from(m.Placement)
-                        .where(m.Placement.student_id == student_id))
+        return s.scalar(
+            select(func.count())
+            .select_from(m.Placement)
+            .where(m.Placement.student_id == student_id)
+        )
 
 
 def reminders_sent(db) -> int:
@@ -110,8 +110,11 @@ def reminders_sent(db) -> int:
 def sessions_within(db, minutes: int) -> int:
     horizon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
     with db.session() as s:
-        return s.scalar(select(func.count()).select_from(m.ScheduledSession)
-                        .where(m.ScheduledSession.starts_at <= horizon))
+        return s.scalar(
+            select(func.count())
+            .select_from(m.ScheduledSession)
+            .where(m.ScheduledSession.starts_at <= horizon)
+        )
 
 
 def drain(uri: str, queue: str) -> list[dict]:
@@ -129,14 +132,15 @@ def drain(uri: str, queue: str) -> list[dict]:
 
 def test_enrollment_places_student_once_and_relay_publishes(worker, db, vhost_uri):
     event = enrollment("e-1", "stu-1")
-    publish(vhost_uri, event.to_json(), "enrollment.events", event.type)
-    publish(vhost_uri, event.to_json(), "enrollment.events", event.type)  # redelivery
+    testing.publish_event(vhost_uri, "enrollment.events", event.type, event.to_json())
+    testing.publish_event(vhost_uri, "enrollment.events", event.type, event.to_json())  # redelivery
     testing.wait_for(lambda: placements(db, "stu-1") == 1, timeout=15)
     # the section (capacity 1) is now full: the next student is reported, not placed
     second = enrollment("e-2", "stu-2")
-    publish(vhost_uri, second.to_json(), "enrollment.events", second.type)
-    testing.wait_for(lambda: queue_messages(vhost_uri, "test.scheduling.placements") >= 2,
-                     timeout=15)
+    testing.publish_event(vhost_uri, "enrollment.events", second.type, second.to_json())
+    testing.wait_for(
+        lambda: queue_depth(vhost_uri, "test.scheduling.placements").messages >= 2, timeout=15
+    )
     assert placements(db, "stu-1") == 1 and placements(db, "stu-2") == 0
     bodies = drain(vhost_uri, "test.scheduling.placements")
     by_type = {b["type"]: b for b in bodies}
@@ -150,8 +154,9 @@ def test_reminder_timer_emits_once_per_session_and_offset(worker, db, vhost_uri)
     # every session starting within the week is due for its one-week reminder
     expected = sessions_within(db, 10080)
     assert expected >= 1
-    testing.wait_for(lambda: queue_messages(vhost_uri, "test.scheduling.reminders") >= expected,
-                     timeout=15)
+    testing.wait_for(
+        lambda: queue_depth(vhost_uri, "test.scheduling.reminders").messages >= expected, timeout=15
+    )
     # later ticks send nothing again
     for _ in range(3):
         with entrypoint_waiter(worker, "send_reminders", timeout=10):
@@ -161,8 +166,9 @@ def test_reminder_timer_emits_once_per_session_and_offset(worker, db, vhost_uri)
     assert len(bodies) == expected
     assert len({b["data"]["session_id"] for b in bodies}) == expected
     assert {b["data"]["offset_minutes"] for b in bodies} == {10080}
-    assert all(b["data"]["section_id"] == "sec1" and b["data"]["teacher_id"] == "t1"
-               for b in bodies)
+    assert all(
+        b["data"]["section_id"] == "sec1" and b["data"]["teacher_id"] == "t1" for b in bodies
+    )
 
 
 def test_send_reminders_with_worker_factory(db):
