@@ -15,7 +15,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from identity.pb import identity_pb2
+from contracts.identity import identity_pb2
 from kit import caller as kit_caller
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
