@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from gateway.testing import assert_problem
+from fakes import assert_problem
 
 pytestmark = pytest.mark.anyio
 

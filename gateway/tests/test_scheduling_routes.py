@@ -15,16 +15,18 @@ from typing import Any
 import grpc
 import jwt
 import pytest
-from gateway.testing import assert_problem
+from fakes import assert_problem
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health, health_pb2_grpc
 from scheduling.pb import scheduling_pb2 as pb
 from scheduling.pb import scheduling_pb2_grpc as pb_grpc
+from scheduling.settings import SchedulingSettings
 
 pytestmark = pytest.mark.anyio
 
 BASE = "/v1/scheduling"
-STAFF_ROLES = {"admin", "department_manager"}
+# The real service's default staff roles (scheduling.settings), not a copy that can drift.
+STAFF_ROLES = set(SchedulingSettings().staff_roles)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -55,7 +57,7 @@ SESSION = pb.Session(id="s-1", section_id="sec-1", lecture_number=1, date="2026-
 
 
 class FakeScheduling(pb_grpc.SchedulingServiceServicer):
-    """Canned answers; staff = the token's roles include admin/department_manager; a
+    """Canned answers; staff = the token's roles include one of scheduling's staff roles; a
     teacher may read their own timetable (like the real service)."""
 
     def __init__(self) -> None:

@@ -8,7 +8,7 @@ import time
 
 import jwt
 import pytest
-from gateway.testing import assert_problem
+from fakes import assert_problem
 
 pytestmark = pytest.mark.anyio
 
@@ -53,7 +53,7 @@ def _hs256_with_public_key(claims, minter) -> str:
 
 
 def _other_key_token(claims, kid) -> str:
-    from gateway.testing import TokenMinter
+    from fakes import TokenMinter
     return TokenMinter(kid=kid).sign(claims)
 
 
