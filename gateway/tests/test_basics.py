@@ -111,7 +111,8 @@ async def test_org_units_and_audit_events(gw):
     assert events.status_code == 200, events.text
     request = gw.fake.calls_to("ListAuditEvents")[-1].request
     assert request.actor_user_id == "u-alice" and request.outcome == "allowed"
-    assert request.since.seconds > 0 and request.until.seconds > request.since.seconds
+    assert request.since.seconds == 1735689600  # 2025-01-01T00:00:00Z
+    assert request.until.seconds == 1893456000 - 8 * 3600  # 2030-01-01T00:00:00+08:00
 
 
 async def test_create_user_with_idempotency_key(gw):

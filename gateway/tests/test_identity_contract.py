@@ -156,7 +156,8 @@ def test_login_token_claims(identity, spec):
     assert claims["dept"] == (ids[department] if department else None)
     assert claims["region"] == (ids[region] if region else None)
     assert claims["exp"] - claims["iat"] == 900
-    assert len(claims["sid"]) >= 16 and len(claims["jti"]) >= 16
+    assert str(uuid.UUID(claims["sid"])) == claims["sid"]  # a session row id
+    assert uuid.UUID(hex=claims["jti"]).hex == claims["jti"]
 
 
 # --- login, refresh, logout -------------------------------------------------------------
@@ -358,6 +359,7 @@ def test_create_user(identity, admin):
         identity.unit_ids["south-gz-sales"], identity.unit_ids["south-gz-sales"],
         identity.unit_ids["south"])
     assert user.status == pb.USER_STATUS_ACTIVE and user.frozen_reason == ""
+    assert str(uuid.UUID(user.id)) == user.id
     pair = identity.login(name, "Passw0rd-long")
     assert verify_access_token(pair.access_token, identity.key_set())["sub"] == user.id
 

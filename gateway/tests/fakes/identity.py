@@ -93,7 +93,7 @@ class TokenMinter:
                   "dept": user.department_id, "region": user.region_id,
                   "scope": user.data_scope, "rights": list(user.rights),
                   "jti": uuid.uuid4().hex, "iat": now, "exp": now + ttl}
-        sid = uuid.uuid4().hex if sid is None else sid
+        sid = str(uuid.uuid4()) if sid is None else sid
         if sid:
             claims["sid"] = sid
         return claims
@@ -234,7 +234,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
 
     def open_session(self, user_id: str) -> str:
         with self.lock:
-            sid = uuid.uuid4().hex
+            sid = str(uuid.uuid4())  # identity's row ids are UUID strings
             self.sessions[sid] = FakeSession(user_id)
             return sid
 
@@ -452,7 +452,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
             raise kit_errors.AlreadyExists("username taken", reason="user.username_taken",
                                            message_zh="用户名已被占用")
         department, region = _placement(self.units, new.org_unit_id)
-        user = FakeUser(id=f"u-{uuid.uuid4().hex[:12]}", username=username,
+        user = FakeUser(id=str(uuid.uuid4()), username=username,
                         display_name=new.display_name.strip() or username, email=email,
                         phone=phone, roles=user_roles, org_unit_id=new.org_unit_id,
                         department_id=department, region_id=region, password=new.password)
