@@ -115,8 +115,9 @@ class Harness:
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def login_auth(self, username: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {(await self.login(username))['access_token']}"}
+    async def login_auth(self, username: str, password: str | None = None) -> dict[str, str]:
+        pair = await self.login(username, password)
+        return {"Authorization": f"Bearer {pair['access_token']}"}
 
     def token(self, user_id: str = "u-alice", **kwargs: Any) -> str:
         """An access token of a session the fake identity knows (as after a login)."""
@@ -184,3 +185,12 @@ async def real_gw(real_identity) -> AsyncIterator[Harness]:
     """A gateway in front of the real identity process."""
     async with gateway_harness(None, real_identity.target) as harness:
         yield harness
+
+
+@pytest.fixture
+def real_harness(real_identity):
+    """Build more gateways (replicas, other settings) in front of the real identity."""
+
+    def build(**kwargs: Any):
+        return gateway_harness(None, real_identity.target, **kwargs)
+    return build

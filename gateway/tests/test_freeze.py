@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from fakes import INTERNAL_TOKEN, assert_problem, wait_until
@@ -115,3 +116,42 @@ async def test_redis_down_fails_closed(harness):
         ready = await gw.client.get("/readyz")
         assert_problem(ready, 503, "not-ready")
         assert ready.json()["checks"]["redis"] is False
+
+
+async def test_tokens_after_an_unfreeze_need_a_new_login(real_gw, real_identity):
+    # Against the real identity: an account of this test's own (seeded ones stay as they are).
+    gw = real_gw
+    admin = await gw.login_auth("admin")
+    username = f"t{uuid.uuid4().hex[:10]}"
+    created = await gw.client.post("/v1/users", headers=admin, json={
+        "username": username, "display_name": "Temp", "password": "Passw0rd-long",
+        "roles": ["sales"], "org_unit_id": real_identity.org_unit_ids["north-bj-sales"]})
+    assert created.status_code == 201, created.text
+    user_id = created.json()["id"]
+    pair = await gw.login(username, "Passw0rd-long")
+    token = {"Authorization": f"Bearer {pair['access_token']}"}
+    assert (await gw.client.get(f"/v1/users/{user_id}", headers=token)).status_code == 200
+
+    frozen = await gw.client.post(f"/v1/users/{user_id}/freeze", headers=admin,
+                                  json={"reason": "checking"})
+    assert frozen.status_code == 200, frozen.text
+    assert (frozen.json()["status"], frozen.json()["frozen_reason"]) == ("frozen", "checking")
+    assert_problem(await gw.client.get("/v1/me", headers=token), 403, "account-frozen")
+    login = await gw.client.post("/v1/auth/login",
+                                 json={"username": username, "password": "Passw0rd-long"})
+    assert_problem(login, 403, "account-frozen")
+
+    thawed = await gw.client.post(f"/v1/users/{user_id}/unfreeze", headers=admin,
+                                  json={"reason": "checked"})
+    assert thawed.status_code == 200, thawed.text
+    assert (thawed.json()["status"], thawed.json()["frozen_reason"]) == ("active", "")
+    # The freeze ended the user's sessions in identity: the old token and refresh token stay
+    # refused after the unfreeze, and a new login works.
+    assert_problem(await gw.client.get(f"/v1/users/{user_id}", headers=token), 401,
+                   "session-revoked")
+    refresh = await gw.client.post("/v1/auth/refresh",
+                                   json={"refresh_token": pair["refresh_token"]})
+    assert_problem(refresh, 401, "invalid-refresh-token")
+    fresh = await gw.login_auth(username, "Passw0rd-long")
+    # (gateway's own /v1/me answers from the token; a read crosses to identity)
+    assert (await gw.client.get(f"/v1/users/{user_id}", headers=fresh)).status_code == 200
