@@ -175,7 +175,9 @@ def harness(identity_server, fake_identity):
 @pytest.fixture(scope="session")
 def real_identity(tmp_path_factory) -> RealIdentity:
     """The real identity api process on a throw-away PostgreSQL database holding the same
-    accounts as the fake (fakes.directory). Tests must leave the seeded accounts as they are."""
+    accounts as the fake (fakes.directory), shared by the whole session. Tests leave the
+    seeded accounts as they are and create their own under south-gz-sales only (tests page
+    through north-bj-sales and expect exactly its seeded members)."""
     with running_identity(tmp_path_factory.mktemp("real-identity")) as real:
         yield real
 

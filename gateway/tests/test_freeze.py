@@ -125,7 +125,7 @@ async def test_tokens_after_an_unfreeze_need_a_new_login(real_gw, real_identity)
     username = f"t{uuid.uuid4().hex[:10]}"
     created = await gw.client.post("/v1/users", headers=admin, json={
         "username": username, "display_name": "Temp", "password": "Passw0rd-long",
-        "roles": ["sales"], "org_unit_id": real_identity.org_unit_ids["north-bj-sales"]})
+        "roles": ["sales"], "org_unit_id": real_identity.org_unit_ids["south-gz-sales"]})
     assert created.status_code == 201, created.text
     user_id = created.json()["id"]
     pair = await gw.login(username, "Passw0rd-long")
