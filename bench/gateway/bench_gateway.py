@@ -254,7 +254,9 @@ def main() -> None:
             me_runs.append(me_result)
             if floor_result["rps"]:
                 ratios.append(me_result["rps"] / floor_result["rps"])
-        users_result = run_wrk(wrk, f"{base}/v1/users/u-bob", headers=auth, **common)
+        # alice (sales, data scope "own") reads her own record: the fake identity, like the
+        # real one, answers 404 for anyone else's.
+        users_result = run_wrk(wrk, f"{base}/v1/users/u-alice", headers=auth, **common)
         show("gateway GET /v1/users/{id} (+freeze count+gRPC)", users_result)
         login_script = ('wrk.method = "POST"\n'
                         'wrk.body = \'{"username":"alice","password":"alice-pass"}\'\n'
