@@ -487,3 +487,33 @@ def test_freeze_rights(identity, admin):
     assert automatic.changed and automatic.user.frozen_reason == "rate_limit"
     # Answered to a caller without the user.admin right: the phone is masked.
     assert automatic.user.phone == "139****5678"
+
+
+def test_mark_user_left(identity, admin):
+    user = identity.new_user(admin)
+    pair = identity.login(user.username, "Passw0rd-long")
+    for who in ("manager1", "gm1"):
+        assert identity.error("MarkUserLeft", pb.MarkUserLeftRequest(user_id=user.id),
+                              token=identity.token(who)) == (grpc.StatusCode.PERMISSION_DENIED,
+                                                             "permission.denied")
+    assert identity.error("MarkUserLeft", pb.MarkUserLeftRequest(
+        user_id=identity.user_ids["admin"]), token=admin) == (grpc.StatusCode.PERMISSION_DENIED,
+                                                              "permission.denied")
+    assert identity.error("MarkUserLeft", pb.MarkUserLeftRequest(
+        user_id=user.id, successor_user_id=identity.user_ids["frosty"]), token=admin) == (
+        grpc.StatusCode.FAILED_PRECONDITION, "user.bad_successor")
+    left = identity.call("MarkUserLeft", pb.MarkUserLeftRequest(
+        user_id=user.id, successor_user_id=identity.user_ids["bob"]), token=admin).user
+    assert left.status == pb.USER_STATUS_LEFT
+    assert identity.error("GetMe", pb.GetMeRequest(), token=pair.access_token) == (
+        grpc.StatusCode.PERMISSION_DENIED, "user.left")
+    assert identity.error("Login", pb.LoginRequest(username=user.username,
+                                                   password="Passw0rd-long")) == (
+        grpc.StatusCode.PERMISSION_DENIED, "user.left")
+    # Leaving is final: no freeze, no unfreeze.
+    assert identity.error("FreezeUser", pb.FreezeUserRequest(user_id=user.id), token=admin) == (
+        grpc.StatusCode.PERMISSION_DENIED, "user.left")
+    assert identity.error("UnfreezeUser", pb.UnfreezeUserRequest(user_id=user.id),
+                          token=admin) == (grpc.StatusCode.PERMISSION_DENIED, "user.left")
+    again = identity.call("MarkUserLeft", pb.MarkUserLeftRequest(user_id=user.id), token=admin)
+    assert again.user.status == pb.USER_STATUS_LEFT
