@@ -5,8 +5,8 @@ beside a floor app (JWT verify + one Redis Lua counter), plus logins/s.
     python bench/gateway/bench_gateway.py [--duration 10] [--connections 32]
 
 What runs (all on loopback, each in its own process):
-- a FAKE identity (gateway.testing, grpcio): real EdDSA tokens, no password hashing, so
-  login numbers measure the gateway's share, not identity's argon2;
+- a FAKE identity (gateway/tests/fakes/identity.py, grpcio): real EdDSA tokens, no password
+  hashing, so login numbers measure the gateway's share, not identity's argon2;
 - the gateway (`python -m gateway`, uvicorn 1 worker, uvloop + httptools) with audit on
   (publisher confirms to the local RabbitMQ, records routed to a durable bench queue),
   Redis gate on, generous freeze/rate thresholds so the load is never refused;
@@ -183,8 +183,10 @@ def main() -> None:
     identity_target = f"127.0.0.1:{identity_port}"
     prefix = f"bench:gw:{uuid.uuid4().hex[:8]}:"
     declare_audit_queue()
+    # gateway/tests holds the fake identity (the `fakes` test-support package).
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT / "services" / "identity"), os.environ.get("PYTHONPATH", "")])}
+        [str(ROOT / "services" / "identity"), str(ROOT / "gateway" / "tests"),
+         os.environ.get("PYTHONPATH", "")])}
     gateway_env = {
         **env, "EDUCRM_GATEWAY_PORT": str(gateway_port),
         "EDUCRM_GATEWAY_IDENTITY_TARGET": identity_target,
@@ -199,7 +201,8 @@ def main() -> None:
     }
     processes: list[subprocess.Popen] = []
     try:
-        processes.append(subprocess.Popen([PYTHON, "-m", "gateway.testing", identity_target],
+        processes.append(subprocess.Popen([PYTHON, "-m", "fakes.identity", identity_target,
+                                           "bench-internal-token"],
                                           env=env, stdout=subprocess.DEVNULL))
         wait_port(identity_port)
         processes.append(subprocess.Popen([PYTHON, "-m", "gateway"], env=gateway_env))
@@ -220,7 +223,7 @@ def main() -> None:
         token_cache = os.environ.get("FLOOR_TOKEN_CACHE", "1") == "1"
         print(f"gateway bench: {os.cpu_count()} CPUs (shared), wrk 1 thread, "
               f"{options.connections} connections, {options.duration} s each; "
-              f"identity = FAKE (gateway.testing); audit ON (confirms, persistent, durable "
+              f"identity = FAKE (fakes.identity); audit ON (confirms, persistent, durable "
               f"queue, group commit)", flush=True)
         print("both apps: uvicorn 1 worker, loop=uvloop, http=httptools, access_log=False, "
               "log level warning", flush=True)
@@ -251,7 +254,9 @@ def main() -> None:
             me_runs.append(me_result)
             if floor_result["rps"]:
                 ratios.append(me_result["rps"] / floor_result["rps"])
-        users_result = run_wrk(wrk, f"{base}/v1/users/u-bob", headers=auth, **common)
+        # alice (sales, data scope "own") reads her own record: the fake identity, like the
+        # real one, answers 404 for anyone else's.
+        users_result = run_wrk(wrk, f"{base}/v1/users/u-alice", headers=auth, **common)
         show("gateway GET /v1/users/{id} (+freeze count+gRPC)", users_result)
         login_script = ('wrk.method = "POST"\n'
                         'wrk.body = \'{"username":"alice","password":"alice-pass"}\'\n'

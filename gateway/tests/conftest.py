@@ -1,5 +1,6 @@
-"""Gateway test fixtures: a fake identity gRPC server, real Redis and RabbitMQ, and a
-harness that builds the app with a private Redis key prefix and audit exchange per test.
+"""Gateway test fixtures: a fake identity gRPC server (fakes.identity, held to the real
+service by test_identity_contract.py), real Redis and RabbitMQ, and a harness that builds the
+app with a private Redis key prefix and audit exchange per test.
 
 Not eventlet-patched (asyncio + grpc.aio). Async tests run on anyio's pytest plugin.
 """
@@ -23,10 +24,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "services" / "identity") not in sys.path:  # identity's stubs, if not installed
     sys.path.insert(0, str(ROOT / "services" / "identity"))
 
+from fakes import INTERNAL_TOKEN, FakeIdentity, TokenMinter, serve_fake_identity  # noqa: E402
+from fakes.directory import USERS_BY_NAME  # noqa: E402
+from fakes.real_identity import RealIdentity, running_identity  # noqa: E402
 from gateway.app import create_app  # noqa: E402
 from gateway.audit import AuditPublisher  # noqa: E402
 from gateway.settings import GatewaySettings  # noqa: E402
-from gateway.testing import INTERNAL_TOKEN, FakeIdentity, TokenMinter, serve_fake_identity  # noqa: E402
 
 AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -96,7 +99,7 @@ class Harness:
     app: Any
     client: httpx.AsyncClient
     settings: GatewaySettings
-    fake: FakeIdentity
+    fake: FakeIdentity | None  # None in front of the real identity process
     audit: AuditCapture
     redis: Redis
 
@@ -104,15 +107,28 @@ class Harness:
     def minter(self) -> TokenMinter:
         return self.fake.minter
 
+    async def login(self, username: str, password: str | None = None) -> dict[str, Any]:
+        """Log in through the gateway (fake or real identity); return the token pair."""
+        password = password or USERS_BY_NAME[username].password
+        response = await self.client.post("/v1/auth/login",
+                                          json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def login_auth(self, username: str, password: str | None = None) -> dict[str, str]:
+        pair = await self.login(username, password)
+        return {"Authorization": f"Bearer {pair['access_token']}"}
+
     def token(self, user_id: str = "u-alice", **kwargs: Any) -> str:
-        return self.minter.access_token(self.fake.users[user_id], **kwargs)
+        """An access token of a session the fake identity knows (as after a login)."""
+        return self.fake.access_token(user_id, **kwargs)
 
     def auth(self, user_id: str = "u-alice", **kwargs: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(user_id, **kwargs)}"}
 
 
 @contextlib.asynccontextmanager
-async def gateway_harness(fake: FakeIdentity, target: str, *, bind_audit: bool = True,
+async def gateway_harness(fake: FakeIdentity | None, target: str, *, bind_audit: bool = True,
                           redis: Redis | None = None, audit_publisher: AuditPublisher | None = None,
                           prefix: str | None = None, exchange: str | None = None,
                           **overrides: Any) -> AsyncIterator[Harness]:
@@ -153,4 +169,30 @@ def harness(identity_server, fake_identity):
 
     def build(**kwargs: Any):
         return gateway_harness(fake_identity, target, **kwargs)
+    return build
+
+
+@pytest.fixture(scope="session")
+def real_identity(tmp_path_factory) -> RealIdentity:
+    """The real identity api process on a throw-away PostgreSQL database holding the same
+    accounts as the fake (fakes.directory), shared by the whole session. Tests leave the
+    seeded accounts as they are and create their own under south-gz-sales only (tests page
+    through north-bj-sales and expect exactly its seeded members)."""
+    with running_identity(tmp_path_factory.mktemp("real-identity")) as real:
+        yield real
+
+
+@pytest.fixture
+async def real_gw(real_identity) -> AsyncIterator[Harness]:
+    """A gateway in front of the real identity process."""
+    async with gateway_harness(None, real_identity.target) as harness:
+        yield harness
+
+
+@pytest.fixture
+def real_harness(real_identity):
+    """Build more gateways (replicas, other settings) in front of the real identity."""
+
+    def build(**kwargs: Any):
+        return gateway_harness(None, real_identity.target, **kwargs)
     return build

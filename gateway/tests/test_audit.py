@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from fakes import assert_problem, wait_until
 from gateway.audit import AuditPublisher
-from gateway.testing import assert_problem, wait_until
 from kit.events import catalogue
 from kit.events.envelope import parse_envelope
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.anyio
 async def test_every_request_has_one_valid_record(gw):
     cases = [
         ("GET", "/v1/me", gw.auth("u-alice"), None, 200, "allowed"),
-        ("GET", "/v1/users/u-bob", gw.auth("u-alice"), None, 200, "allowed"),
+        ("GET", "/v1/users/u-bob", gw.auth("u-manager1"), None, 200, "allowed"),
         ("GET", "/v1/users", {"Authorization": "Bearer nope"}, None, 401, "denied"),
         ("GET", "/v1/audit-events", gw.auth("u-alice"), None, 403, "denied"),
         ("POST", "/v1/auth/login", {}, {"username": "alice", "password": "bad"}, 401, "denied"),
@@ -56,7 +56,7 @@ async def test_broker_unreachable_means_503_and_nothing_forwarded(harness):
         assert_problem(response, 503, "audit-unavailable")
         create = await gw.client.post("/v1/users", headers=gw.auth("u-admin"), json={
             "username": "dave", "display_name": "Dave", "password": "long-enough-pw",
-            "org_unit_id": "ou-branch-1"})
+            "org_unit_id": "ou-north-bj-sales"})
         assert_problem(create, 503, "audit-unavailable")
         assert gw.fake.calls == []
         metrics = (await gw.client.get("/metrics")).text
@@ -67,9 +67,11 @@ async def test_unroutable_record_withholds_the_response(harness):
     # The exchange exists but no queue is bound: the broker returns the record (mandatory),
     # so the data must not be served.
     async with harness(bind_audit=False) as gw:
-        response = await gw.client.get("/v1/users/u-bob", headers=gw.auth("u-alice"))
+        response = await gw.client.get("/v1/users/u-bob", headers=gw.auth("u-manager1"))
         assert_problem(response, 503, "audit-unavailable")
         assert "bob@example.edu" not in response.text
+        # Identity did answer (manager1 may read bob): the gateway withheld it.
+        assert len(gw.fake.calls_to("GetUser")) == 1
 
 
 async def test_real_exchange_name(harness):
@@ -107,7 +109,7 @@ async def test_unconfirmed_batch_fails_every_waiting_request(harness):
 
     # No queue bound: the broker returns the (mandatory) message; every request in it is 503.
     async with harness(bind_audit=False) as gw:
-        headers = gw.auth("u-alice")
+        headers = gw.auth("u-manager1")
         responses = await asyncio.gather(*(gw.client.get("/v1/users/u-bob", headers=headers)
                                            for _ in range(10)))
         for response in responses:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
-from gateway.testing import INTERNAL_TOKEN, assert_problem, wait_until
+from fakes import INTERNAL_TOKEN, assert_problem, wait_until
 from kit.grpc_client import RETRY_POLICY
 from redis.asyncio import Redis
 
@@ -16,7 +17,7 @@ MAX_READS = 10
 async def test_parallel_burst_freezes_exactly_once(harness):
     async with harness(freeze_max_reads=MAX_READS, user_rate_limit=10_000) as gw:
         tokens = [gw.token("u-alice") for _ in range(4)]  # several sessions of one user
-        paths = ["/v1/users", "/v1/users/u-bob"]
+        paths = ["/v1/users", "/v1/users/u-alice"]  # what a sales user may read: herself
         requests = [gw.client.get(paths[i % 2],
                                   headers={"Authorization": f"Bearer {tokens[i % 4]}"})
                     for i in range(60)]
@@ -24,8 +25,14 @@ async def test_parallel_burst_freezes_exactly_once(harness):
         statuses = sorted(r.status_code for r in responses)
         odd = [r.text for r in responses if r.status_code not in (200, 403)]
         assert not odd, odd
-        assert statuses.count(200) == MAX_READS, statuses
-        assert statuses.count(403) == 60 - MAX_READS, statuses
+        # The gateway forwards exactly MAX_READS reads. Identity refuses those of them still
+        # in flight when the freeze lands (as the real service does): they are 403 too.
+        forwarded = gw.fake.calls_to("ListUsers") + gw.fake.calls_to("GetUser")
+        assert len(forwarded) == MAX_READS
+        late = gw.fake.refusals.count(("u-alice", "user.frozen"))
+        assert gw.fake.refusals == [("u-alice", "user.frozen")] * late
+        assert statuses.count(200) == MAX_READS - late, statuses
+        assert statuses.count(403) == 60 - MAX_READS + late, statuses
         for response in responses:
             if response.status_code == 403:
                 assert_problem(response, 403, "account-frozen")
@@ -48,7 +55,7 @@ async def test_parallel_burst_freezes_exactly_once(harness):
         # Any token of alice (even a new one, even /v1/me) is refused; bob is unaffected.
         assert_problem(await gw.client.get("/v1/me", headers=gw.auth("u-alice")), 403,
                        "account-frozen")
-        assert (await gw.client.get("/v1/users/u-alice",
+        assert (await gw.client.get("/v1/users/u-bob",
                                     headers=gw.auth("u-bob"))).status_code == 200
 
         # alice cannot unfreeze herself (she is frozen; and bob lacks the right).
@@ -58,9 +65,15 @@ async def test_parallel_burst_freezes_exactly_once(harness):
                                         json={"reason": "checked with her manager"})
         assert unfreeze.status_code == 200, unfreeze.text
         assert len(gw.fake.calls_to("UnfreezeUser")) == 1
+        # Identity ended her sessions when it froze her: the tokens of before stay dead after
+        # the unfreeze (as the real service does, see test_identity_contract); she logs in
+        # again.
         for token in tokens:
-            ok = await gw.client.get("/v1/users", headers={"Authorization": f"Bearer {token}"})
-            assert ok.status_code == 200
+            stale = await gw.client.get("/v1/users",
+                                        headers={"Authorization": f"Bearer {token}"})
+            assert_problem(stale, 401, "session-revoked")
+        fresh = await gw.login_auth("alice")
+        assert (await gw.client.get("/v1/users", headers=fresh)).status_code == 200
 
 
 async def test_freeze_call_failure_is_retried_and_flag_stays(harness):
@@ -103,3 +116,42 @@ async def test_redis_down_fails_closed(harness):
         ready = await gw.client.get("/readyz")
         assert_problem(ready, 503, "not-ready")
         assert ready.json()["checks"]["redis"] is False
+
+
+async def test_tokens_after_an_unfreeze_need_a_new_login(real_gw, real_identity):
+    # Against the real identity: an account of this test's own (seeded ones stay as they are).
+    gw = real_gw
+    admin = await gw.login_auth("admin")
+    username = f"t{uuid.uuid4().hex[:10]}"
+    created = await gw.client.post("/v1/users", headers=admin, json={
+        "username": username, "display_name": "Temp", "password": "Passw0rd-long",
+        "roles": ["sales"], "org_unit_id": real_identity.org_unit_ids["south-gz-sales"]})
+    assert created.status_code == 201, created.text
+    user_id = created.json()["id"]
+    pair = await gw.login(username, "Passw0rd-long")
+    token = {"Authorization": f"Bearer {pair['access_token']}"}
+    assert (await gw.client.get(f"/v1/users/{user_id}", headers=token)).status_code == 200
+
+    frozen = await gw.client.post(f"/v1/users/{user_id}/freeze", headers=admin,
+                                  json={"reason": "checking"})
+    assert frozen.status_code == 200, frozen.text
+    assert (frozen.json()["status"], frozen.json()["frozen_reason"]) == ("frozen", "checking")
+    assert_problem(await gw.client.get("/v1/me", headers=token), 403, "account-frozen")
+    login = await gw.client.post("/v1/auth/login",
+                                 json={"username": username, "password": "Passw0rd-long"})
+    assert_problem(login, 403, "account-frozen")
+
+    thawed = await gw.client.post(f"/v1/users/{user_id}/unfreeze", headers=admin,
+                                  json={"reason": "checked"})
+    assert thawed.status_code == 200, thawed.text
+    assert (thawed.json()["status"], thawed.json()["frozen_reason"]) == ("active", "")
+    # The freeze ended the user's sessions in identity: the old token and refresh token stay
+    # refused after the unfreeze, and a new login works.
+    assert_problem(await gw.client.get(f"/v1/users/{user_id}", headers=token), 401,
+                   "session-revoked")
+    refresh = await gw.client.post("/v1/auth/refresh",
+                                   json={"refresh_token": pair["refresh_token"]})
+    assert_problem(refresh, 401, "invalid-refresh-token")
+    fresh = await gw.login_auth(username, "Passw0rd-long")
+    # (gateway's own /v1/me answers from the token; a read crosses to identity)
+    assert (await gw.client.get(f"/v1/users/{user_id}", headers=fresh)).status_code == 200

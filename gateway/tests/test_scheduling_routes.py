@@ -17,14 +17,16 @@ import jwt
 import pytest
 from contracts.scheduling import scheduling_pb2 as pb
 from contracts.scheduling import scheduling_pb2_grpc as pb_grpc
-from gateway.testing import assert_problem
+from fakes import assert_problem
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health, health_pb2_grpc
+from scheduling.settings import SchedulingSettings
 
 pytestmark = pytest.mark.anyio
 
 BASE = "/v1/scheduling"
-STAFF_ROLES = {"admin", "department_manager"}
+# The real service's default staff roles (scheduling.settings), not a copy that can drift.
+STAFF_ROLES = set(SchedulingSettings().staff_roles)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -55,7 +57,7 @@ SESSION = pb.Session(id="s-1", section_id="sec-1", lecture_number=1, date="2026-
 
 
 class FakeScheduling(pb_grpc.SchedulingServiceServicer):
-    """Canned answers; staff = the token's roles include admin/department_manager; a
+    """Canned answers; staff = the token's roles include one of scheduling's staff roles; a
     teacher may read their own timetable (like the real service)."""
 
     def __init__(self) -> None:
@@ -471,16 +473,17 @@ async def test_exports_are_downloads(sched):
     ics = await sched.client.get(
         f"{BASE}/campuses/c-1/terms/term-1/teachers/u-alice/timetable.ics", headers=admin)
     assert ics.status_code == 200, ics.text
-    assert ics.headers["content-type"].startswith("text/calendar")
-    assert ics.headers["content-disposition"].startswith(
-        'attachment; filename="timetable-u-alice-v2.ics"')
-    assert ics.content.startswith(b"BEGIN:VCALENDAR")
+    assert ics.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert ics.headers["content-disposition"] == (
+        'attachment; filename="timetable-u-alice-v2.ics"; '
+        "filename*=UTF-8''timetable-u-alice-v2.ics")
+    assert ics.content == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     xlsx = await sched.client.get(f"{BASE}/campuses/c-1/terms/term-1/timetable.xlsx",
                                   headers=admin)
     assert xlsx.headers["content-type"] == XLSX and xlsx.content == b"PK\x03\x04fake-xlsx"
-    disposition = xlsx.headers["content-disposition"]
-    assert 'filename="__-v2.xlsx"' in disposition  # ASCII fallback
-    assert "filename*=UTF-8''%E8%AF%BE%E8%A1%A8-v2.xlsx" in disposition
+    # An ASCII fallback name, then the real one (RFC 6266).
+    assert xlsx.headers["content-disposition"] == (
+        'attachment; filename="__-v2.xlsx"; filename*=UTF-8\'\'%E8%AF%BE%E8%A1%A8-v2.xlsx')
     formats = [c.request.format for c in sched.scheduling.calls_to("ExportTimetable")]
     assert formats == [pb.EXPORT_FORMAT_ICS, pb.EXPORT_FORMAT_XLSX]
     student = await sched.client.get(

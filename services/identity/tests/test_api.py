@@ -146,8 +146,9 @@ def test_freeze_authorisation_and_idempotency(stub, env, as_user, login):
     # a wrong password still says bad credentials (freeze state is not an oracle)
     assert fails(stub.Login, pb.LoginRequest(username="frozen.one", password="bad-pass-123")
                  ).reason == "auth.invalid_credentials"
-    assert fails(stub.RefreshToken, pb.RefreshTokenRequest(
-        refresh_token=tokens.refresh_token)).code == grpc.StatusCode.UNAUTHENTICATED
+    info = fails(stub.RefreshToken, pb.RefreshTokenRequest(refresh_token=tokens.refresh_token))
+    # the freeze ended every session of theirs
+    assert (info.code, info.reason) == (grpc.StatusCode.UNAUTHENTICATED, "session.revoked")
     assert fails(stub.GetMe, pb.GetMeRequest(),
                  metadata=bearer(tokens.access_token)).reason == "user.frozen"
     # only an administrator unfreezes
@@ -238,8 +239,8 @@ def test_create_user_validation_and_idempotency(stub, as_user, env):
     good = dict(username="new.sales", display_name="新销售", password="Good-pass-123",
                 roles=["sales"], org_unit_id=units["south-gz-sales"], phone="13912340000",
                 email="new.sales@example.com", idempotency_key="create-new-sales-1")
-    assert fails(stub.CreateUser, pb.CreateUserRequest(**good),
-                 metadata=as_user("manager1")).code == grpc.StatusCode.PERMISSION_DENIED
+    info = fails(stub.CreateUser, pb.CreateUserRequest(**good), metadata=as_user("manager1"))
+    assert (info.code, info.reason) == (grpc.StatusCode.PERMISSION_DENIED, "permission.denied")
     for field, value, reason in [("username", "x", "invalid.username"),
                                  ("password", "short", "invalid.password"),
                                  ("phone", "12345", "invalid.phone"),
@@ -279,8 +280,9 @@ def test_service_account_token(stub, env):
 # -- audit ------------------------------------------------------------------------------------
 def test_audit_query(stub, as_user, env):
     for who in ("sales1", "manager1", "director1"):
-        assert fails(stub.ListAuditEvents, pb.ListAuditEventsRequest(),
-                     metadata=as_user(who)).code == grpc.StatusCode.PERMISSION_DENIED
+        info = fails(stub.ListAuditEvents, pb.ListAuditEventsRequest(), metadata=as_user(who))
+        assert (info.code, info.reason) == (grpc.StatusCode.PERMISSION_DENIED,
+                                            "permission.denied")
     fails(stub.Login, pb.LoginRequest(username="sales3", password="wrong-wrong-1"))
     reply = stub.ListAuditEvents(pb.ListAuditEventsRequest(
         action="auth.login", outcome="denied", actor_user_id=env.ids["sales3"]),

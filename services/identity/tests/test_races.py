@@ -124,4 +124,4 @@ def test_concurrent_refresh_of_one_token(stub, app, env, login, monkeypatch):
         reasons = s.scalars(select(Session.revoked_reason).join(User).where(
             User.username == "sales2", Session.revoked_at.is_not(None))).all()
     assert reasons == ["refresh_token.reused"]
-    assert _count(env, AuditEvent, AuditEvent.action == "auth.refresh_reuse") >= 1
+    assert _count(env, AuditEvent, AuditEvent.action == "auth.refresh_reuse") == 1

@@ -97,13 +97,14 @@ def test_internal_token_marks_system_call(echo_server, ch):
 
 def test_domain_error_maps_to_status_and_trailers(ch, signer):
     with pytest.raises(grpc.RpcError) as err:
-        unary(ch, "FailDomain")(S(value="x"), metadata=auth(signer))
+        unary(ch, "FailDomain")(S(value="x"), metadata=(*auth(signer),
+                                                        ("x-correlation-id", "corr-fail-1")))
     info = error_info(err.value)
     assert info.code == grpc.StatusCode.FAILED_PRECONDITION
     assert info.reason == "user.frozen"
     assert info.message == "user is frozen"
     assert info.message_zh == "用户已被冻结"
-    assert info.correlation_id
+    assert info.correlation_id == "corr-fail-1"  # the caller's, echoed in the trailers
 
 
 def test_unexpected_error_is_internal_with_correlation_id(ch, signer):
@@ -165,12 +166,16 @@ def test_server_to_server_propagates_authorization_and_correlation(echo_server, 
 
 
 def test_red_metrics_counted(ch, signer):
+    def counts() -> tuple[float, float]:
+        requests = REGISTRY.get_sample_value("educrm_kittest_grpc_requests_total",
+                                             {"method": f"/{SERVICE}/Echo", "code": "OK"})
+        timed = REGISTRY.get_sample_value("educrm_kittest_grpc_request_duration_seconds_count",
+                                          {"method": f"/{SERVICE}/Echo"})
+        return requests or 0.0, timed or 0.0
+
+    before = counts()
     unary(ch, "Echo")(S(value="x"), metadata=auth(signer))
-    value = REGISTRY.get_sample_value("educrm_kittest_grpc_requests_total",
-                                      {"method": f"/{SERVICE}/Echo", "code": "OK"})
-    assert value and value >= 1
-    assert REGISTRY.get_sample_value("educrm_kittest_grpc_request_duration_seconds_count",
-                                     {"method": f"/{SERVICE}/Echo"}) >= 1
+    assert counts() == (before[0] + 1, before[1] + 1)
 
 
 def test_aio_channel(echo_server, signer):
@@ -209,6 +214,8 @@ def test_fetch_jwks_wire_compatible(signer):
     server.start()
     try:
         keys = grpc_client.identity_key_set(f"127.0.0.1:{port}")
-        assert keys.get("k1") is not None
+        key = keys.get("k1")
+        assert (key.key_id, key.algorithm_name) == ("k1", "EdDSA")
+        assert key.key.public_bytes_raw() == signer.key.public_key().public_bytes_raw()
     finally:
         server.stop(0)

@@ -243,7 +243,7 @@ def test_place_student_and_report_failures(server, campus, published):
 
 
 def test_exports(server, campus, published):
-    stub, _db, _tokens = server
+    stub, db, _tokens = server
     query = pb.GetTimetableRequest(campus_id="campus-sh", term_id=campus["term_id"],
                                    view=pb.TIMETABLE_VIEW_SECTION,
                                    subject_id=campus["sections"]["Math A"])
@@ -258,9 +258,12 @@ def test_exports(server, campus, published):
                                metadata=SYSTEM, timeout=10)
     cal = icalendar.Calendar.from_ical(ics.content)
     events = list(cal.walk("VEVENT"))
-    assert len(events) >= 3 * 3
+    with db.session() as s:  # one event per dated session of the section
+        sessions = s.scalar(select(func.count()).select_from(m.ScheduledSession).where(
+            m.ScheduledSession.section_id == campus["sections"]["Math A"]))
+    assert len(events) == sessions >= 3 * 3
     assert all(str(e["SUMMARY"]).startswith("Math A") for e in events)
-    assert events[0].decoded("DTSTART").tzinfo is not None
+    assert {e["DTSTART"].params["TZID"] for e in events} == {"Asia/Shanghai"}
     assert any(tz["TZID"] == "Asia/Shanghai" for tz in cal.walk("VTIMEZONE"))
 
 
