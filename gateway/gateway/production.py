@@ -12,7 +12,8 @@ from .settings import load_settings
 PART = "gateway"
 
 
-def findings(environ: Mapping[str, str]) -> dict[str, list[check.Finding]]:
+def findings(environ: Mapping[str, str], *,
+             starting: bool = False) -> dict[str, list[check.Finding]]:
     settings = load_settings(environ)
     return {"gateway": [
         *check.demo_findings(environ),

@@ -12,10 +12,14 @@ from pathlib import Path
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from identity import demo_seed as identity_demo
 from identity.keys import generate_key_file
+from identity.settings import IdentitySettings
 from kit import grpc_client, migrate, production_check, testing
+from kit.db import Database
 from kit.grpc_tls import GrpcTlsSettings
 from kit.testing_pki import CertificateAuthority
+from scheduling import demo_seed as scheduling_demo
 from system_under_test import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,15 +63,26 @@ def base_env(var_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def clean_production(tmp_path_factory) -> dict[str, str]:
-    """A complete production configuration (files made here; nothing is dialled)."""
+def databases():
+    """Migrated throw-away PostgreSQL databases of identity and scheduling."""
+    with testing.postgres_database("educrm_prod_id") as identity_url, \
+            testing.postgres_database("educrm_prod_sched") as scheduling_url:
+        migrate.upgrade("identity", identity_url)
+        migrate.upgrade("scheduling", scheduling_url)
+        yield {"identity": identity_url, "scheduling": scheduling_url}
+
+
+@pytest.fixture(scope="module")
+def clean_production(tmp_path_factory, databases) -> dict[str, str]:
+    """A complete production configuration (files made here; the broker is never dialled)."""
     tmp = tmp_path_factory.mktemp("prod")
     ca = CertificateAuthority(tmp)
     server = ca.issue("identity", ips=("127.0.0.1",))
     client = ca.issue("gateway", client=True)
     generate_key_file(tmp / "signing.pem")
     return {**base_env(tmp),
-            "EDUCRM_DATABASE_URL": "postgresql+psycopg2://educrm:pw@db.internal:5432/educrm",
+            "EDUCRM_IDENTITY_DATABASE_URL": databases["identity"],
+            "EDUCRM_SCHEDULING_DATABASE_URL": databases["scheduling"],
             "EDUCRM_AMQP_URI": "amqps://educrm:pw@mq.internal:5671/educrm",
             "EDUCRM_INTERNAL_TOKEN": "a-long-random-shared-secret",
             "EDUCRM_IDENTITY_SIGNING_KEY_PATH": str(tmp / "signing.pem"),
@@ -131,38 +146,76 @@ def test_clean_production_configuration_passes(clean_production):
     assert not any(production_check.all_findings(meshed).values())
 
 
+def test_demo_data_in_a_production_database_is_refused(clean_production, tmp_path):
+    with testing.postgres_database("educrm_prod_demo_id") as identity_url, \
+            testing.postgres_database("educrm_prod_demo_sched") as scheduling_url:
+        migrate.upgrade("identity", identity_url)
+        migrate.upgrade("scheduling", scheduling_url)
+        settings = IdentitySettings(database_url=identity_url, argon2_time_cost=1,
+                                    argon2_memory_kib=1024,
+                                    signing_key_path=clean_production[
+                                        "EDUCRM_IDENTITY_SIGNING_KEY_PATH"])
+        db = Database(identity_url)
+        identity_demo.seed(settings, db, var_dir=tmp_path)
+        db.dispose()
+        db = Database(scheduling_url)
+        scheduling_demo.seed(db)
+        db.dispose()
+        env = {**clean_production, "EDUCRM_IDENTITY_DATABASE_URL": identity_url,
+               "EDUCRM_SCHEDULING_DATABASE_URL": scheduling_url}
+        for process, expected in (("identity-api", "the database holds the demo accounts"),
+                                  ("identity-worker", "the database holds the demo accounts"),
+                                  ("scheduling-api", "the database holds the demo campus")):
+            result = subprocess.run(COMMANDS[process], env=env, cwd=REPO, capture_output=True,
+                                    text=True, timeout=120)
+            assert result.returncode != 0, result.stdout + result.stderr
+            assert f"{process} refuses to start" in result.stderr
+            assert "1 problem(s)" in result.stderr and expected in result.stderr, result.stderr
+        doctor = subprocess.run([str(BIN / "educrm-doctor")], env=env, cwd=REPO,
+                                capture_output=True, text=True, timeout=120)
+        assert doctor.returncode == 1
+        assert doctor.stdout.count("the database holds the demo") == 4, doctor.stdout
+
+
+def test_doctor_reports_an_unreadable_database(clean_production):
+    env = {**clean_production,
+           "EDUCRM_SCHEDULING_DATABASE_URL": "postgresql+psycopg2://nobody@127.0.0.1:1/none"}
+    found = production_check.all_findings(env)
+    assert [f.problem for f in found["scheduling-api"]] == [
+        "cannot read the database to look for demo data (OperationalError)"]
+    assert found["identity-api"] == []
+
+
 def test_identity_api_starts_in_clean_production_and_serves_tls_only(clean_production, tmp_path):
-    with testing.postgres_database("educrm_prod") as url:
-        migrate.upgrade("identity", url)
-        port = free_port()
-        env = {**clean_production, "EDUCRM_IDENTITY_DATABASE_URL": url,
-               "EDUCRM_IDENTITY_GRPC_ADDRESS": f"127.0.0.1:{port}",
-               "EDUCRM_IDENTITY_METRICS_PORT": str(free_port())}
-        log = open(tmp_path / "identity-api.log", "wb")  # noqa: SIM115 - closed below
-        process = subprocess.Popen(COMMANDS["identity-api"], env=env, cwd=REPO, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        mutual = GrpcTlsSettings(grpc_tls_ca=env["EDUCRM_GRPC_TLS_CA"],
-                                 grpc_tls_client_cert=env["EDUCRM_GRPC_TLS_CLIENT_CERT"],
-                                 grpc_tls_client_key=env["EDUCRM_GRPC_TLS_CLIENT_KEY"])
+    port = free_port()
+    env = {**clean_production,
+           "EDUCRM_IDENTITY_GRPC_ADDRESS": f"127.0.0.1:{port}",
+           "EDUCRM_IDENTITY_METRICS_PORT": str(free_port())}
+    log = open(tmp_path / "identity-api.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(COMMANDS["identity-api"], env=env, cwd=REPO, stdout=log,
+                               stderr=subprocess.STDOUT)
+    mutual = GrpcTlsSettings(grpc_tls_ca=env["EDUCRM_GRPC_TLS_CA"],
+                             grpc_tls_client_cert=env["EDUCRM_GRPC_TLS_CLIENT_CERT"],
+                             grpc_tls_client_key=env["EDUCRM_GRPC_TLS_CLIENT_KEY"])
 
-        def serving(tls: GrpcTlsSettings) -> bool:
-            assert process.poll() is None, (tmp_path / "identity-api.log").read_text()
-            channel = grpc_client.channel(f"127.0.0.1:{port}", retry=False, tls=tls)
-            try:
-                return health_pb2_grpc.HealthStub(channel).Check(
-                    health_pb2.HealthCheckRequest(), timeout=2).status == \
-                    health_pb2.HealthCheckResponse.SERVING
-            except grpc.RpcError:
-                return False
-            finally:
-                channel.close()
-
+    def serving(tls: GrpcTlsSettings) -> bool:
+        assert process.poll() is None, (tmp_path / "identity-api.log").read_text()
+        channel = grpc_client.channel(f"127.0.0.1:{port}", retry=False, tls=tls)
         try:
-            testing.wait_for(lambda: serving(mutual), timeout=60, interval=0.2,
-                             message="identity api never served over mutual TLS")
-            assert not serving(GrpcTlsSettings())  # plaintext
-            assert not serving(GrpcTlsSettings(grpc_tls_ca=env["EDUCRM_GRPC_TLS_CA"]))  # no cert
+            return health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(), timeout=2).status == \
+                health_pb2.HealthCheckResponse.SERVING
+        except grpc.RpcError:
+            return False
         finally:
-            process.terminate()
-            process.wait(30)
-            log.close()
+            channel.close()
+
+    try:
+        testing.wait_for(lambda: serving(mutual), timeout=60, interval=0.2,
+                         message="identity api never served over mutual TLS")
+        assert not serving(GrpcTlsSettings())  # plaintext
+        assert not serving(GrpcTlsSettings(grpc_tls_ca=env["EDUCRM_GRPC_TLS_CA"]))  # no cert
+    finally:
+        process.terminate()
+        process.wait(30)
+        log.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 from kit import production_check as check
 from kit.grpc_tls import load_tls
 
+from .demo_seed import DEMO_EMAIL_DOMAIN
 from .settings import load_settings
 
 SERVICE = "identity"
@@ -28,10 +29,17 @@ def _signing_key_findings(settings) -> list[check.Finding]:
     return found
 
 
-def findings(environ: Mapping[str, str]) -> dict[str, list[check.Finding]]:
+def findings(environ: Mapping[str, str], *,
+             starting: bool = False) -> dict[str, list[check.Finding]]:
     settings = load_settings(environ)
     shared = [*check.demo_findings(environ),
               *check.database_findings(settings.database_url, SERVICE),
+              *check.demo_rows_findings(
+                  settings.database_url, SERVICE,
+                  "SELECT count(*) FROM users WHERE email LIKE :pattern",
+                  {"pattern": f"%{DEMO_EMAIL_DOMAIN}"},
+                  "the demo accounts (their password is published)",
+                  unreachable_is_finding=not starting),
               *check.amqp_findings(settings.amqp_uri, SERVICE)]
     api = [*shared, *_signing_key_findings(settings),
            *check.internal_token_findings(settings.internal_token, environ, SERVICE),
@@ -41,5 +49,5 @@ def findings(environ: Mapping[str, str]) -> dict[str, list[check.Finding]]:
 
 def enforce(process: str, environ: Mapping[str, str]) -> None:
     """Refuse to start `process` in production while anything is wrong (every finding)."""
-    check.enforce(process, findings(environ)[process],
+    check.enforce(process, findings(environ, starting=True)[process],
                   production=load_settings(environ).is_production)

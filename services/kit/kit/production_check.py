@@ -95,6 +95,35 @@ def demo_findings(environ: Mapping[str, str]) -> list[Finding]:
     return []
 
 
+def demo_rows_findings(url: str, service: str, count_sql: str, params: Mapping[str, str],
+                       what: str, *, unreachable_is_finding: bool) -> list[Finding]:
+    """Demo data already in a production database (`count_sql` with bound `params` counts
+    it). A database that
+    cannot be read is a finding for the doctor; a starting process leaves that to its own
+    database errors (it may start before the database does)."""
+    if url.startswith("sqlite"):
+        return []  # already a finding; connecting would create the file
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url, connect_args={"connect_timeout": 5}
+                                      if url.startswith("postgresql") else {})
+    try:
+        with engine.connect() as connection:
+            count = connection.execute(sqlalchemy.text(count_sql), dict(params)).scalar() or 0
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        if not unreachable_is_finding:
+            return []
+        return [Finding(names(service, "database_url"), f"cannot read the database to look "
+                        f"for demo data ({type(error).__name__})", "a reachable, migrated "
+                        f"database (`educrm-migrate {service}`)")]
+    finally:
+        engine.dispose()
+    if count:
+        return [Finding(names(service, "database_url"), f"the database holds {what}",
+                        "remove them, or point at the production database")]
+    return []
+
+
 def _file_findings(path: str, setting: str) -> list[Finding]:
     if path and not Path(path).is_file():
         return [Finding(setting, f"{path} is not a readable file", "the path of the PEM file")]
@@ -142,7 +171,8 @@ def enforce(process: str, findings: Iterable[Finding], *, production: bool) -> N
         raise ProductionConfigError(process, found)
 
 
-ProcessChecks = Callable[[Mapping[str, str]], dict[str, list[Finding]]]
+# (environment, *, starting) → process name → findings; `starting`: a process checks itself.
+ProcessChecks = Callable[..., dict[str, list[Finding]]]
 
 
 def registered_checks() -> dict[str, ProcessChecks]:
