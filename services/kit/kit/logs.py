@@ -110,14 +110,20 @@ def mask_username(value: str | None) -> str:
 _ALONE_BEFORE = r"(?<![0-9A-Za-z])"
 _ALONE_AFTER = r"(?![0-9A-Za-z])"
 # Mainland mobile numbers: 1[3-9]x xxxx xxxx, optionally +86 / 86 and spaces or dashes.
+# (re.ASCII: ASCII digits only, and about twice as fast as Unicode \d on a log line.)
 _PHONE = re.compile(_ALONE_BEFORE + r"(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})"
-                    + _ALONE_AFTER)
+                    + _ALONE_AFTER, re.ASCII)
 # Resident ID cards: 18 characters (the last may be X) or the old 15 digits.
-_ID_NUMBER = re.compile(_ALONE_BEFORE + r"(\d{17}[\dXx]|\d{15})" + _ALONE_AFTER)
+_ID_NUMBER = re.compile(_ALONE_BEFORE + r"(\d{17}[\dXx]|\d{15})" + _ALONE_AFTER, re.ASCII)
+# Both contain 8 digits in a row (a phone's last two groups may be split by one separator):
+# one cheap search lets the lines without any (most of them) skip the two full scans.
+_CANDIDATE = re.compile(r"\d{4}[ -]?\d{4}", re.ASCII)
 
 
 def mask_personal_data(text: str) -> str:
     """Mask every stand-alone mobile phone and ID-card number in free text."""
+    if _CANDIDATE.search(text) is None:
+        return text
     text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
     return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
 
