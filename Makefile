@@ -8,7 +8,7 @@ PACKAGES := $(dir $(PACKAGE_FILES))
 SERVICES_WITH_DB := $(patsubst services/%/migrations/env.py,%,$(wildcard services/*/migrations/env.py))
 PYTEST := $(BIN)/pytest -q
 
-.PHONY: run test test-fast bench bench-gateway bench-scheduling lint proto install servers bus migrate seed clean help
+.PHONY: doctor run test test-fast bench bench-gateway bench-scheduling lint proto install servers bus migrate seed clean help
 
 help:
 	@echo "make run              start the whole system with demo data (gateway on 127.0.0.1:$${EDUCRM_GATEWAY_PORT:-8000})"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench            gateway benchmark (beside a minimal FastAPI floor)"
 	@echo "make bench-scheduling CB-CTT solver on comp01-comp07, 30 s each"
 	@echo "make lint | proto     ruff | regenerate gRPC stubs"
+	@echo "make doctor           the production check of every process (docs/production.md)"
 
 # The virtual environment is rebuilt when the pins or any package's metadata change.
 $(BIN)/.installed: constraints.txt requirements-dev.txt $(PACKAGE_FILES)
@@ -48,6 +49,10 @@ test: install
 	@tools/ensure_servers.sh rabbitmq redis postgres
 	$(PYTEST) -m "not eventlet"
 	EDUCRM_TEST_EVENTLET=1 $(PYTEST) -m eventlet
+
+# Exits non-zero while the configuration in the environment is not fit for production.
+doctor: install
+	@$(BIN)/educrm-doctor
 
 bench: install servers
 	$(BIN)/python bench/gateway/bench_gateway.py

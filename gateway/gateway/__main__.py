@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import gc
-import logging
+import os
 
 import uvicorn
+from kit.logs import configure_logging
 
+from . import production
 from .app import create_app
 from .settings import load_settings
 
 
 def main() -> None:
     settings = load_settings()
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # kit's JSON lines (personal data masked) for everything, uvicorn's loggers included.
+    configure_logging("gateway", settings.log_level.upper())
+    production.enforce(os.environ)
     app = create_app(settings)
     # The app (routes, models, protobuf descriptors) is built and lives as long as the
     # process: move it out of the collector's generations so that full collections under
@@ -22,7 +25,7 @@ def main() -> None:
     gc.freeze()
     uvicorn.run(app, host=settings.host, port=settings.port,
                 loop="uvloop", http="httptools", lifespan="on", access_log=False,
-                log_level=settings.log_level, proxy_headers=True)
+                log_level=settings.log_level, log_config=None, proxy_headers=True)
 
 
 if __name__ == "__main__":

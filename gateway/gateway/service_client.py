@@ -1,9 +1,10 @@
 """The gateway's grpc.aio client of one EduCRM service.
 
 One channel per service for the process (HTTP/2 multiplexes every concurrent call over it),
-built by kit.grpc_client: a deadline on every call, UNAVAILABLE retried by grpc with the same
-request bytes (so the same idempotency key), keepalive. gRPC errors become problem documents
-here, so routes only deal with messages.
+built by kit.grpc_client (TLS from `EDUCRM_GATEWAY_GRPC_TLS_*`, else `EDUCRM_GRPC_TLS_*`):
+a deadline on every call, UNAVAILABLE retried by grpc with the same request bytes (so the
+same idempotency key), keepalive. gRPC errors become problem documents here, so routes only
+deal with messages.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any, Generic, TypeVar
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kit import grpc_client, grpc_errors
+from kit.grpc_tls import GrpcTlsSettings, load_tls
 
 from .problems import Problem, from_grpc_error
 
@@ -27,9 +29,11 @@ def problem_from_rpc_error(error: grpc.aio.AioRpcError) -> Problem:
 
 class ServiceClient(Generic[Stub]):
     def __init__(self, target: str, stub_factory: Callable[[grpc.aio.Channel], Stub], *,
-                 timeout: float = 5.0) -> None:
+                 timeout: float = 5.0, tls: GrpcTlsSettings | None = None) -> None:
         self.target = target
         self.timeout = timeout
+        # EDUCRM_GATEWAY_GRPC_TLS_* beats EDUCRM_GRPC_TLS_* (kit.grpc_tls).
+        self.tls = tls if tls is not None else load_tls("gateway")
         self._stub_factory = stub_factory
         self._channel: grpc.aio.Channel | None = None
         self._stub: Stub | None = None
@@ -37,7 +41,8 @@ class ServiceClient(Generic[Stub]):
 
     async def start(self) -> None:
         # Created inside the running loop: grpc.aio binds a channel to its loop.
-        self._channel = grpc_client.aio_channel(self.target, default_timeout=self.timeout)
+        self._channel = grpc_client.aio_channel(self.target, default_timeout=self.timeout,
+                                                tls=self.tls)
         self._stub = self._stub_factory(self._channel)
         self._health = health_pb2_grpc.HealthStub(self._channel)
 

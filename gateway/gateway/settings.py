@@ -59,5 +59,5 @@ class GatewaySettings:
     readiness_optional: tuple[str, ...] = ("scheduling",)
 
 
-def load_settings() -> GatewaySettings:
-    return kit_settings.load(GatewaySettings, "gateway")
+def load_settings(environ=None) -> GatewaySettings:
+    return kit_settings.load(GatewaySettings, "gateway", environ)

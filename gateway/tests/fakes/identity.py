@@ -564,6 +564,7 @@ def serve_fake_identity(minter: TokenMinter | None = None, *, address: str = "12
     fake = FakeIdentity(minter or TokenMinter())
     plumbing = PlumbingInterceptor(part="fake_identity", key_set=KeySet(fake.minter.jwks),
                                    public_methods=PUBLIC_METHODS, internal_token=internal_token,
+                                   internal_methods=INTERNAL_METHODS,
                                    caller_check=fake.check_caller)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers),
                          interceptors=[_Recorder(fake.record), plumbing])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 
 from contracts.identity import identity_pb2 as pb
 from contracts.identity import identity_pb2_grpc
@@ -21,7 +22,7 @@ from kit.grpc_server import serve
 from kit.internal_auth import load_internal_token
 from kit.logs import configure_logging, mask_phone
 
-from . import audit, roles
+from . import audit, production, roles
 from .auth import AuthService, TokenPair
 from .keys import SigningKeys
 from .models import AuditEvent, OrgUnit, User
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = "crm.identity.v1.IdentityService"
 PUBLIC_METHODS = frozenset(f"/{SERVICE_NAME}/{m}" for m in (
     "Login", "RefreshToken", "Logout", "IssueServiceToken", "GetSigningKeys"))
+# The only methods the gateway's internal token opens (kit.grpc_server refuses it elsewhere):
+# recording an automatic freeze, and reading what is frozen or revoked.
+INTERNAL_METHODS = frozenset(f"/{SERVICE_NAME}/{m}" for m in ("FreezeUser", "ListRevocations"))
 
 _STATUS = {"active": pb.USER_STATUS_ACTIVE, "frozen": pb.USER_STATUS_FROZEN,
            "left": pb.USER_STATUS_LEFT}
@@ -248,11 +252,13 @@ class Application:
                               self.servicer)],
             service_full_names=[SERVICE_NAME], part="identity", key_set=self.key_set,
             public_methods=PUBLIC_METHODS, internal_token=self.internal_token,
+            internal_methods=INTERNAL_METHODS,
             caller_check=self.auth.check_caller, max_workers=self.settings.grpc_max_workers)
 
 
 def main() -> None:
     configure_logging("identity")
+    production.enforce("identity-api", os.environ)
     settings = load_settings()
     app = Application(settings)
     serve(address=settings.grpc_address, metrics_port=settings.metrics_port,

@@ -56,6 +56,7 @@ USERS = [
     ("conference1", "会务一", [roles.CONFERENCE_STAFF], "north-bj-teaching", "13800000013"),
 ]
 SERVICE_ACCOUNT = ("bj-campus-desk", "north-bj")
+DEMO_EMAIL_DOMAIN = "@demo.educrm.dev"  # how the production check recognises demo accounts
 CLIENT_FILE = "identity-demo-client.json"
 
 
@@ -87,7 +88,7 @@ def seed(settings: IdentitySettings, db: Database | None = None, *,
         if username not in ids:
             ids[username] = users.create_user(None, NewUser(
                 username=username, display_name=display, password=settings.demo_password,
-                email=f"{username}@demo.educrm.dev", phone=phone, roles=tuple(user_roles),
+                email=f"{username}{DEMO_EMAIL_DOMAIN}", phone=phone, roles=tuple(user_roles),
                 org_unit_id=units[unit]), enforce_policy=False).id
     name, unit = SERVICE_ACCOUNT
     target = (var_dir or Path(os.environ.get("EDUCRM_VAR_DIR", kit_settings.VAR_DIR))) / CLIENT_FILE

@@ -7,10 +7,13 @@ from kit.eventlet_patching import patch_once
 
 patch_once()
 
+import os  # noqa: E402
+
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
 from kit.nameko_database import DatabaseProvider  # noqa: E402
 
+from . import production  # noqa: E402
 from .audit_consumer import AUDIT_RECORDED, apply_gateway_audit  # noqa: E402
 from .settings import load_settings  # noqa: E402
 
@@ -32,6 +35,7 @@ class IdentityWorker:
 
 def main() -> None:
     configure_logging("identity_worker")
+    production.enforce("identity-worker", os.environ)
     settings = load_settings()
     run_worker(IdentityWorker, nameko_config(service="identity"),
                metrics_port=settings.worker_metrics_port)

@@ -7,8 +7,8 @@ import json
 
 import grpc
 import pytest
+from identity.models import AuditEvent, RefreshToken, User
 from contracts.identity import identity_pb2 as pb
-from identity.models import AuditEvent, RefreshToken
 from kit import grpc_client
 from kit.grpc_errors import error_info
 from sqlalchemy import select, text
@@ -122,6 +122,37 @@ def _new_user(stub, as_user, username, roles=("sales",), org="north-bj-sales", e
         org_unit_id=units[org], phone="13912345678"), metadata=as_user("admin")).user
 
 
+def test_internal_token_grants_only_the_automatic_freeze(stub, env, as_user):
+    """The gateway's internal token records an automatic freeze; on any other method it is
+    refused (PERMISSION_DENIED auth.internal_not_allowed), even beside an admin's token."""
+    target = _new_user(stub, as_user, "internal.scope")
+    internal = grpc_client.call_metadata(internal_token=INTERNAL_TOKEN)
+    new_user = pb.CreateUserRequest(
+        username="made.by.internal", display_name="x", password="Good-pass-123",
+        roles=["sales"], org_unit_id=target.org_unit_id)
+    for metadata in (internal, internal + as_user("admin")):
+        for call, request in ((stub.CreateUser, new_user),
+                              (stub.ListUsers, pb.ListUsersRequest(page_size=5)),
+                              (stub.GetUser, pb.GetUserRequest(user_id=target.id)),
+                              (stub.MarkUserLeft, pb.MarkUserLeftRequest(user_id=target.id)),
+                              (stub.Login, pb.LoginRequest(username="admin",
+                                                           password=DEMO_PASSWORD))):
+            info = fails(call, request, metadata=metadata)
+            assert (info.code, info.reason) == (grpc.StatusCode.PERMISSION_DENIED,
+                                                "auth.internal_not_allowed"), call
+    with env.db.session() as s:
+        assert s.scalar(select(User).where(User.username == "made.by.internal")) is None
+        assert s.get(User, target.id).status == "active"
+    # what it is for: recording the gateway's automatic freeze
+    reply = stub.FreezeUser(pb.FreezeUserRequest(user_id=target.id, reason="rate_limit",
+                                                 automatic=True), metadata=internal)
+    assert reply.changed and reply.user.status == pb.USER_STATUS_FROZEN
+    # ... and only that: a manual freeze still needs an administrator
+    other = _new_user(stub, as_user, "internal.scope2")
+    assert fails(stub.FreezeUser, pb.FreezeUserRequest(user_id=other.id, reason="x"),
+                 metadata=internal).code == grpc.StatusCode.PERMISSION_DENIED
+
+
 def test_freeze_authorisation_and_idempotency(stub, env, as_user, login):
     target = _new_user(stub, as_user, "frozen.one")
     tokens = stub.Login(pb.LoginRequest(username="frozen.one", password="Good-pass-123")).tokens
@@ -157,7 +188,8 @@ def test_freeze_authorisation_and_idempotency(stub, env, as_user, login):
         assert fails(stub.UnfreezeUser, unfreeze, metadata=as_user(who)).code == \
             grpc.StatusCode.PERMISSION_DENIED
     # the gateway's system identity cannot unfreeze: a person (an admin) must
-    assert fails(stub.UnfreezeUser, unfreeze, metadata=internal).reason == "auth.required"
+    assert fails(stub.UnfreezeUser, unfreeze, metadata=internal).reason == \
+        "auth.internal_not_allowed"
     reply = stub.UnfreezeUser(unfreeze, metadata=as_user("admin"))
     assert reply.changed and reply.user.status == pb.USER_STATUS_ACTIVE
     assert not stub.UnfreezeUser(unfreeze, metadata=as_user("admin")).changed

@@ -9,7 +9,8 @@
   (`call_metadata(...)`) because one inbound request may fan out into several writes.
 
 `channel(target)` is the sync variant (api processes, tests); `aio_channel(target)` the
-asyncio one (the gateway).
+asyncio one (the gateway). Both take `tls=` (kit.grpc_tls settings; default: read from the
+environment) and refuse to dial in plaintext in production unless a mesh provides TLS.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from google.protobuf import empty_pb2, wrappers_pb2
 from . import caller as caller_module
 from .access_token import KeySet
 from .grpc_context import current_call
+from .grpc_tls import GrpcTlsSettings, channel_credentials, load_tls
+from .grpc_tls import channel_options as tls_channel_options
 from .internal_auth import INTERNAL_TOKEN_METADATA
 
 DEFAULT_TIMEOUT = 5.0
@@ -120,8 +123,13 @@ class PropagatingInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamC
 
 
 def channel(target: str, *, default_timeout: float = DEFAULT_TIMEOUT, retry: bool = True,
-            extra_options: Iterable[tuple[str, object]] = ()) -> grpc.Channel:
-    raw = grpc.insecure_channel(target, options=[*channel_options(retry), *extra_options])
+            extra_options: Iterable[tuple[str, object]] = (),
+            tls: GrpcTlsSettings | None = None) -> grpc.Channel:
+    tls = tls if tls is not None else load_tls()
+    credentials = channel_credentials(tls)
+    options = [*channel_options(retry), *tls_channel_options(tls), *extra_options]
+    raw = (grpc.secure_channel(target, credentials, options=options) if credentials is not None
+           else grpc.insecure_channel(target, options=options))
     return grpc.intercept_channel(raw, PropagatingInterceptor(default_timeout))
 
 
@@ -142,11 +150,17 @@ class _AioInterceptor(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStream
 
 
 def aio_channel(target: str, *, default_timeout: float = DEFAULT_TIMEOUT, retry: bool = True,
-                extra_options: Iterable[tuple[str, object]] = ()) -> grpc.aio.Channel:
+                extra_options: Iterable[tuple[str, object]] = (),
+                tls: GrpcTlsSettings | None = None) -> grpc.aio.Channel:
     """For the gateway (asyncio); create it inside the running event loop."""
-    return grpc.aio.insecure_channel(
-        target, options=[*channel_options(retry), *extra_options],
-        interceptors=[_AioInterceptor(default_timeout)])
+    tls = tls if tls is not None else load_tls()
+    credentials = channel_credentials(tls)
+    options = [*channel_options(retry), *tls_channel_options(tls), *extra_options]
+    interceptors = [_AioInterceptor(default_timeout)]
+    if credentials is not None:
+        return grpc.aio.secure_channel(target, credentials, options=options,
+                                       interceptors=interceptors)
+    return grpc.aio.insecure_channel(target, options=options, interceptors=interceptors)
 
 
 # identity's GetSigningKeysResponse is `string jwks_json = 1`, the same wire format as

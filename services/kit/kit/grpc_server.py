@@ -5,13 +5,16 @@ Every call passes one interceptor that, in order:
    echoes it in trailing metadata;
 2. authenticates: `authorization: Bearer <access token>` is verified with kit.access_token and
    becomes a `kit.caller.Caller` in `kit.grpc_context.current_caller`; a valid
-   `x-educrm-internal-token` marks a system call; methods listed as public need neither;
+   `x-educrm-internal-token` marks a system call, accepted only on the methods the service
+   lists as internal (elsewhere PERMISSION_DENIED `auth.internal_not_allowed`: the token
+   grants what it is for, nothing more); methods listed as public need neither;
 3. maps kit.errors.DomainError to its status code with `x-error-reason` and
    `x-error-message-zh` trailers; anything unexpected becomes INTERNAL (logged, with the
    correlation id so an operator can find it);
 4. counts and times the call (RED metrics) and logs one line per call (never the body).
 
-`grpc.health.v1` and reflection are always served and never authenticated.
+`grpc.health.v1` and reflection are always served and never authenticated. TLS comes from
+kit.grpc_tls settings (`EDUCRM_GRPC_TLS_*`); production refuses to listen without it.
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ from .access_token import KeySet, verify_access_token
 from .caller import Caller
 from .grpc_context import CallInfo, current_call, current_caller
 from .grpc_errors import CORRELATION_ID_METADATA, error_trailers
+from .grpc_tls import GrpcTlsSettings, load_tls, server_credentials
 from .internal_auth import INTERNAL_TOKEN_METADATA, check_internal_token
 
 log = logging.getLogger("kit.grpc")
@@ -78,10 +82,12 @@ class _Instruments:
 
 class PlumbingInterceptor(grpc.ServerInterceptor):
     def __init__(self, *, part: str, key_set: KeySet | None, public_methods: Iterable[str] = (),
-                 internal_token: str | None = None, caller_check: CallerCheck | None = None):
+                 internal_token: str | None = None, caller_check: CallerCheck | None = None,
+                 internal_methods: Iterable[str] = ()):
         self.part = part
         self.key_set = key_set
         self.public_methods = frozenset(public_methods)
+        self.internal_methods = frozenset(internal_methods)
         self.internal_token = internal_token
         self.caller_check = caller_check
         self.instruments = _Instruments.for_part(part)
@@ -92,6 +98,10 @@ class PlumbingInterceptor(grpc.ServerInterceptor):
         internal = False
         presented_internal = md.get(INTERNAL_TOKEN_METADATA)
         if presented_internal is not None:
+            if method not in self.internal_methods:
+                raise errors.PermissionDenied(
+                    "the internal token is not accepted by this method",
+                    reason="auth.internal_not_allowed", message_zh="内部调用令牌不能用于此操作")
             if not check_internal_token(presented_internal, self.internal_token):
                 raise errors.Unauthenticated("invalid internal token",
                                              reason="auth.internal_invalid",
@@ -230,11 +240,18 @@ class GrpcServer:
 def create_server(servicer_adders: Sequence[ServicerAdder], service_full_names: Sequence[str],
                   address: str, *, part: str, key_set: KeySet | None = None,
                   public_methods: Iterable[str] = (), internal_token: str | None = None,
+                  internal_methods: Iterable[str] = (),
                   caller_check: CallerCheck | None = None, max_workers: int = 16,
-                  options: Sequence[tuple[str, Any]] = ()) -> GrpcServer:
-    """Build and start the server; `address` may end in `:0` (tests) — the port is returned."""
+                  options: Sequence[tuple[str, Any]] = (),
+                  tls: GrpcTlsSettings | None = None) -> GrpcServer:
+    """Build and start the server; `address` may end in `:0` (tests) — the port is returned.
+
+    `internal_methods`: full method names that accept the internal token (none by default).
+    `tls`: the TLS settings (default: read from the environment for `part`)."""
+    credentials = server_credentials(tls if tls is not None else load_tls(part))
     interceptor = PlumbingInterceptor(part=part, key_set=key_set, public_methods=public_methods,
-                                      internal_token=internal_token, caller_check=caller_check)
+                                      internal_token=internal_token, caller_check=caller_check,
+                                      internal_methods=internal_methods)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=f"{part}-grpc"),
         interceptors=[interceptor],
@@ -251,7 +268,8 @@ def create_server(servicer_adders: Sequence[ServicerAdder], service_full_names: 
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(
         (*names, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
-    port = server.add_insecure_port(address)
+    port = (server.add_secure_port(address, credentials) if credentials is not None
+            else server.add_insecure_port(address))
     if port == 0:
         raise RuntimeError(f"cannot bind gRPC server to {address}")
     server.start()

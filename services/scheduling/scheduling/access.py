@@ -1,10 +1,11 @@
 """Who may do what in scheduling: staff roles manage everything; a teacher reads their own
-timetable and signs themselves in; system calls (internal token) may do anything."""
+timetable and signs themselves in. The internal token grants nothing here (scheduling lists
+no internal-token method, kit.grpc_server refuses it)."""
 from __future__ import annotations
 
 from kit.caller import Caller
 from kit.errors import PermissionDenied
-from kit.grpc_context import is_internal_call, optional_caller
+from kit.grpc_context import optional_caller
 
 TEACHER_ROLE = "teacher"
 
@@ -15,7 +16,7 @@ def _denied() -> PermissionDenied:
 
 
 def is_staff(caller: Caller | None, staff_roles: tuple[str, ...]) -> bool:
-    return is_internal_call() or (caller is not None and caller.has_role(*staff_roles))
+    return caller is not None and caller.has_role(*staff_roles)
 
 
 def require_staff(staff_roles: tuple[str, ...]) -> Caller | None:

@@ -383,11 +383,16 @@ def build_server(settings: SchedulingSettings, db: Database, *, address: str | N
 
 
 def main() -> None:
-    from kit.grpc_client import identity_key_set
-    from kit.internal_auth import load_internal_token
+    import os
+
+    from kit.grpc_client import channel, identity_key_set
+    from kit.grpc_tls import load_tls
     from kit.logs import configure_logging
 
+    from . import production
+
     configure_logging("scheduling")
+    production.enforce("scheduling-api", os.environ)
     settings = load()
     db = Database(settings.database_url)
     runner = SolveJobRunner(db, max_workers=settings.solve_workers)
@@ -399,8 +404,10 @@ def main() -> None:
         grpc_server.serve(
             [(pb_grpc.add_SchedulingServiceServicer_to_server, servicer)], [SERVICE_NAME],
             f"{settings.grpc_host}:{settings.grpc_port}", part="scheduling",
-            metrics_port=settings.metrics_port, key_set=identity_key_set(settings.identity_address),
-            internal_token=load_internal_token())
+            metrics_port=settings.metrics_port,
+            # Scheduling lists no internal-token method: no internal token here.
+            key_set=identity_key_set(channel(settings.identity_address,
+                                             tls=load_tls("scheduling"))))
     finally:
         runner.shutdown()
         db.dispose()

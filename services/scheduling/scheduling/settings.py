@@ -43,5 +43,5 @@ class SchedulingSettings:
         return self.env == "production"
 
 
-def load() -> SchedulingSettings:
-    return kit_settings.load(SchedulingSettings, SERVICE)
+def load(environ=None) -> SchedulingSettings:
+    return kit_settings.load(SchedulingSettings, SERVICE, environ)

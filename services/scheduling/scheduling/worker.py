@@ -10,13 +10,15 @@ from kit.eventlet_patching import patch_once
 
 patch_once()
 
+import os  # noqa: E402
+
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
 from kit.nameko_database import DatabaseProvider  # noqa: E402
 from nameko.extensions import DependencyProvider  # noqa: E402
 from nameko.timer import Timer  # noqa: E402
 
-from . import enrollment_handlers, events  # noqa: E402
+from . import enrollment_handlers, events, production  # noqa: E402
 from .reminder_dispatch import dispatch_due_reminders  # noqa: E402
 from .settings import load  # noqa: E402
 
@@ -65,6 +67,7 @@ class SchedulingWorker:
 
 def main() -> None:
     configure_logging("scheduling_worker")
+    production.enforce("scheduling-worker", os.environ)
     settings = load()
     run_worker(SchedulingWorker, nameko_config(service="scheduling"),
                metrics_port=settings.worker_metrics_port)

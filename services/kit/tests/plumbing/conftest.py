@@ -115,7 +115,8 @@ def echo_server(signer):
         [(lambda _s, server: server.add_generic_rpc_handlers((_handlers(behaviour),)), None)],
         [SERVICE], "127.0.0.1:0", part="kittest",
         key_set=access_token.KeySet(lambda: signer.jwks),
-        public_methods={f"/{SERVICE}/Public"}, internal_token=INTERNAL_TOKEN)
+        public_methods={f"/{SERVICE}/Public"}, internal_token=INTERNAL_TOKEN,
+        internal_methods={f"/{SERVICE}/Echo"})
     running.behaviour = behaviour
     yield running
     running.stop(0)

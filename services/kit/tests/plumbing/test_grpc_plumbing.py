@@ -95,6 +95,21 @@ def test_internal_token_marks_system_call(echo_server, ch):
     assert seen["internal"] is True and seen["caller"] is None
 
 
+@pytest.mark.parametrize("method", ["Public", "FailDomain", "Relay"])
+def test_internal_token_refused_outside_internal_methods(echo_server, ch, signer, method):
+    """The token opens only the methods the service lists, with or without a user's token."""
+    for metadata in (grpc_client.call_metadata(internal_token=INTERNAL_TOKEN),
+                     grpc_client.call_metadata(internal_token=INTERNAL_TOKEN,
+                                               authorization=signer.token())):
+        calls_before = len(echo_server.behaviour.seen)
+        with pytest.raises(grpc.RpcError) as err:
+            unary(ch, method)(S(value="x"), metadata=metadata)
+        info = error_info(err.value)
+        assert (info.code, info.reason) == (grpc.StatusCode.PERMISSION_DENIED,
+                                            "auth.internal_not_allowed")
+        assert len(echo_server.behaviour.seen) == calls_before  # the servicer never ran
+
+
 def test_domain_error_maps_to_status_and_trailers(ch, signer):
     with pytest.raises(grpc.RpcError) as err:
         unary(ch, "FailDomain")(S(value="x"), metadata=(*auth(signer),

@@ -36,10 +36,10 @@ class Tokens:
         jwk.update(kid="k1", alg="EdDSA", use="sig")
         self.key_set = KeySet(lambda: {"keys": [jwk]})
 
-    def token(self, user_id: str, *roles: str) -> str:
+    def token(self, user_id: str, *roles: str, ttl: int = 600) -> str:
         now = int(time.time())
         claims = {"sub": user_id, "name": user_id, "roles": list(roles), "scope": "all",
-                  "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 600,
+                  "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + ttl,
                   "jti": uuid.uuid4().hex}
         return jwt.encode(claims, self.key, algorithm="EdDSA",
                           headers={"kid": "k1", "typ": ACCESS_TOKEN_TYPE})
@@ -56,7 +56,7 @@ def database_url(request):
 
 @pytest.fixture(scope="module")
 def server(database_url):
-    tokens = Tokens()
+    tokens = TOKENS
     db = Database(database_url)
     settings = SchedulingSettings(database_url=database_url, solve_time_limit_seconds=5)
     running, runner = api.build_server(settings, db, address="127.0.0.1:0",
@@ -69,11 +69,34 @@ def server(database_url):
     db.dispose()
 
 
-SYSTEM = (("x-educrm-internal-token", INTERNAL),)
+TOKENS = Tokens()
+# The gateway's internal token opens no scheduling method: it is refused (test below).
+INTERNAL_ONLY = (("x-educrm-internal-token", INTERNAL),)
+# A planner (staff role) for the set-up calls of the tests below.
+STAFF = (("authorization", f"Bearer {TOKENS.token('u-planner', 'admin', ttl=3600)}"),)
 
 
 def as_user(tokens, user_id, *roles):
     return (("authorization", f"Bearer {tokens.token(user_id, *roles)}"),)
+
+
+def test_internal_token_changes_nothing(server):
+    stub, db, tokens = server
+    for metadata in (INTERNAL_ONLY, INTERNAL_ONLY + as_user(tokens, "u-s", "sales"),
+                     INTERNAL_ONLY + STAFF):
+        with pytest.raises(grpc.RpcError) as refused:
+            stub.UpsertCampus(pb.UpsertCampusRequest(campus=pb.Campus(
+                id="campus-internal", name="by the internal token", time_zone="Asia/Shanghai")),
+                metadata=metadata, timeout=10)
+        assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert dict(refused.value.trailing_metadata())["x-error-reason"] == \
+            "auth.internal_not_allowed"
+    with pytest.raises(grpc.RpcError) as read:
+        stub.ListRooms(pb.ListRoomsRequest(campus_id="campus-sh"), metadata=INTERNAL_ONLY,
+                       timeout=10)
+    assert read.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with db.session() as s:
+        assert s.get(m.Campus, "campus-internal") is None
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +199,7 @@ def test_views_by_teacher_room_and_permissions(server, campus, published):
     lab = campus["rooms"]["Lab"]
     room_view = stub.GetTimetable(pb.GetTimetableRequest(
         campus_id="campus-sh", term_id=campus["term_id"], view=pb.TIMETABLE_VIEW_ROOM,
-        subject_id=lab), metadata=SYSTEM, timeout=10)
+        subject_id=lab), metadata=STAFF, timeout=10)
     python_lectures = [lec for lec in published.lectures
                        if lec.section_id == campus["sections"]["Python A"]]
     assert all(lec.room_id == lab for lec in python_lectures)
@@ -193,7 +216,7 @@ def test_conflict_check_reasons(server, campus, published):
         timetable_id=published.id, section_id=math[0].section_id,
         lecture_number=math[0].lecture_number,
         slot=pb.SlotRef(day=physics.day, period=physics.period), room_id=campus["rooms"]["102"]),
-        metadata=SYSTEM, timeout=10).conflicts
+        metadata=STAFF, timeout=10).conflicts
     kinds = {c.kind for c in found}
     assert {"teacher_busy", "room_too_small"} <= kinds
     assert all(c.message_zh for c in found)
@@ -205,7 +228,7 @@ def test_mark_teacher_unavailable_moves_only_affected_lectures(server, campus, p
     response = stub.MarkUnavailable(pb.MarkUnavailableRequest(
         campus_id="campus-sh", term_id=campus["term_id"], teacher_id="t-wang",
         slots=[pb.SlotRef(day=target.day, period=target.period)], reason="培训 training"),
-        metadata=SYSTEM + (("idempotency-key", "mu-1"),), timeout=30)
+        metadata=STAFF + (("idempotency-key", "mu-1"),), timeout=30)
     assert len(response.moves) == 1
     move = response.moves[0]
     assert (move.before.section_id, move.before.day, move.before.period) == \
@@ -225,7 +248,7 @@ def test_mark_teacher_unavailable_moves_only_affected_lectures(server, campus, p
     again = stub.MarkUnavailable(pb.MarkUnavailableRequest(
         campus_id="campus-sh", term_id=campus["term_id"], teacher_id="t-wang",
         slots=[pb.SlotRef(day=target.day, period=target.period)], reason="培训 training"),
-        metadata=SYSTEM + (("idempotency-key", "mu-1"),), timeout=30)
+        metadata=STAFF + (("idempotency-key", "mu-1"),), timeout=30)
     assert again == response
 
 
@@ -233,10 +256,10 @@ def test_place_student_and_report_failures(server, campus, published):
     stub, db, _tokens = server
     placed = stub.PlaceStudent(pb.PlaceStudentRequest(
         student_id="c-1", course_id="math", term_id=campus["term_id"], enrollment_id="e-1"),
-        metadata=SYSTEM, timeout=10)
+        metadata=STAFF, timeout=10)
     assert placed.placed and placed.section_id == campus["sections"]["Math A"]
     missing = stub.PlaceStudent(pb.PlaceStudentRequest(
-        student_id="c-1", course_id="chemistry", enrollment_id="e-2"), metadata=SYSTEM, timeout=10)
+        student_id="c-1", course_id="chemistry", enrollment_id="e-2"), metadata=STAFF, timeout=10)
     assert not missing.placed and missing.rejections[0].reason == "no_section"
     assert outbox(db, "crm.scheduling.placement.made.v1")[0]["data"]["customer_id"] == "c-1"
     assert outbox(db, "crm.scheduling.placement.failed.v1")[0]["data"]["reason"] == "no_section"
@@ -249,13 +272,13 @@ def test_exports(server, campus, published):
                                    subject_id=campus["sections"]["Math A"])
     xlsx = stub.ExportTimetable(
         pb.ExportTimetableRequest(query=query, format=pb.EXPORT_FORMAT_XLSX),
-        metadata=SYSTEM, timeout=10)
+        metadata=STAFF, timeout=10)
     assert xlsx.file_name.endswith(".xlsx") and "spreadsheetml" in xlsx.content_type
     ws = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
     assert "周一 Mon" in values and sum(str(v).startswith("Math A 数学") for v in values) == 3
     ics = stub.ExportTimetable(pb.ExportTimetableRequest(query=query, format=pb.EXPORT_FORMAT_ICS),
-                               metadata=SYSTEM, timeout=10)
+                               metadata=STAFF, timeout=10)
     cal = icalendar.Calendar.from_ical(ics.content)
     events = list(cal.walk("VEVENT"))
     with db.session() as s:  # one event per dated session of the section
@@ -282,11 +305,11 @@ def test_teacher_attendance_and_substitute(server, campus, published):
     with pytest.raises(grpc.RpcError) as unqualified:
         stub.RecordTeacherAttendance(pb.RecordTeacherAttendanceRequest(
             session_id=sid, status=pb.TEACHER_ATTENDANCE_STATUS_SUBSTITUTE,
-            substitute_teacher_id="t-li"), metadata=SYSTEM, timeout=10)
+            substitute_teacher_id="t-li"), metadata=STAFF, timeout=10)
     assert unqualified.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     sub = stub.RecordTeacherAttendance(pb.RecordTeacherAttendanceRequest(
         session_id=sid, status=pb.TEACHER_ATTENDANCE_STATUS_SUBSTITUTE,
-        substitute_teacher_id="t-sun"), metadata=SYSTEM, timeout=10).session
+        substitute_teacher_id="t-sun"), metadata=STAFF, timeout=10).session
     assert sub.substitute_teacher_id == "t-sun"
     changed = [e for e in outbox(db, "crm.scheduling.session.changed.v1") if e["subject"] == sid]
     assert changed[-1]["data"]["changed_fields"] == ["substitute_teacher_id"]
@@ -295,7 +318,7 @@ def test_teacher_attendance_and_substitute(server, campus, published):
 def _current_lectures(stub, campus, teacher_id):
     return stub.GetTimetable(pb.GetTimetableRequest(
         campus_id="campus-sh", term_id=campus["term_id"], view=pb.TIMETABLE_VIEW_TEACHER,
-        subject_id=teacher_id), metadata=SYSTEM, timeout=10).timetable
+        subject_id=teacher_id), metadata=STAFF, timeout=10).timetable
 
 
 def test_dry_run_under_a_key_changes_nothing_and_replays(server, campus, published):
@@ -306,7 +329,7 @@ def test_dry_run_under_a_key_changes_nothing_and_replays(server, campus, publish
         campus_id="campus-sh", term_id=campus["term_id"], teacher_id="t-zhao",
         slots=[pb.SlotRef(day=target.day, period=target.period)], dry_run=True,
         time_limit_seconds=5)
-    call = dict(metadata=SYSTEM + (("idempotency-key", "mu-dry"),), timeout=30)
+    call = dict(metadata=STAFF + (("idempotency-key", "mu-dry"),), timeout=30)
     first = stub.MarkUnavailable(request, **call)
     assert first.moves and not first.HasField("timetable")
     assert stub.MarkUnavailable(request, **call) == first
@@ -350,7 +373,7 @@ def test_concurrent_mark_unavailable_with_one_key_applies_once(server, campus, p
 
     monkeypatch.setattr(repository, "get_or_404", get_or_404)
     call = lambda: stub.MarkUnavailable(  # noqa: E731 - a tiny closure
-        request, metadata=SYSTEM + (("idempotency-key", "mu-race"),), timeout=60)
+        request, metadata=STAFF + (("idempotency-key", "mu-race"),), timeout=60)
     with ThreadPoolExecutor(2) as pool:
         first, second = [f.result() for f in [pool.submit(call), pool.submit(call)]]
     monkeypatch.undo()

@@ -16,6 +16,22 @@ class UnknownEventType(LookupError):
     pass
 
 
+# jsonschema's messages quote the offending value ("'13812345678' is not of type 'integer'"),
+# which may be personal data bound for a log line: say which rule failed, never the value.
+# These keywords' messages name properties of the schema or the event, not values.
+_NAME_ONLY_KEYWORDS = frozenset({"required", "additionalProperties", "dependentRequired"})
+_MAX_RULE_CHARS = 120
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    if error.validator in _NAME_ONLY_KEYWORDS:
+        return error.message
+    rule = repr(error.validator_value)
+    if len(rule) > _MAX_RULE_CHARS:
+        rule = rule[:_MAX_RULE_CHARS] + "…"
+    return f"value does not satisfy {error.validator}: {rule}"
+
+
 class EventValidationError(ValueError):
     """Event data that does not match its registered schema."""
 
@@ -82,7 +98,8 @@ class Registry:
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
         if errors:
             detail = "; ".join(
-                f"{'/'.join(map(str, e.absolute_path)) or '<data>'}: {e.message}" for e in errors)
+                f"{'/'.join(map(str, e.absolute_path)) or '<data>'}: {_describe(e)}"
+                for e in errors)
             raise EventValidationError(f"{event_type}: {detail}")
 
     def validate_envelope(self, envelope: Envelope) -> None:
