@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from identity import errors, freeze_rules, roles
+from identity.api import INTERNAL_METHODS, PUBLIC_METHODS  # the real lists, not copies
 from identity.keys import public_jwk
 from identity.passwords import PasswordPolicyError, check_password_policy
 from identity.users import NewUser
@@ -54,9 +55,6 @@ from . import directory
 
 INTERNAL_TOKEN = "test-internal-token"  # noqa: S105 - a test fixture value
 SERVICE_NAME = "crm.identity.v1.IdentityService"
-# The same public methods as identity.api.PUBLIC_METHODS.
-PUBLIC_METHODS = frozenset(f"/{SERVICE_NAME}/{m}" for m in (
-    "Login", "RefreshToken", "Logout", "IssueServiceToken", "GetSigningKeys"))
 ACCESS_TOKEN_TTL = 900
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
