@@ -233,7 +233,12 @@ def test_authentication_errors(identity):
                                                           "auth.required")
     assert identity.error("GetMe", pb.GetMeRequest(), token="not-a-jwt") == (
         grpc.StatusCode.UNAUTHENTICATED, "token.invalid")
+    # The internal token opens only the methods identity lists (the automatic freeze, ...):
+    # elsewhere any internal token is refused; on a listed method a wrong one is invalid.
     assert identity.error("GetMe", pb.GetMeRequest(), internal="wrong-token") == (
+        grpc.StatusCode.PERMISSION_DENIED, "auth.internal_not_allowed")
+    assert identity.error("FreezeUser", pb.FreezeUserRequest(user_id="x", automatic=True),
+                          internal="wrong-token") == (
         grpc.StatusCode.UNAUTHENTICATED, "auth.internal_invalid")
     # A token identity never issued a session for (random sid) is a revoked session.
     token = identity.token("alice")
