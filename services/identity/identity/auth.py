@@ -13,10 +13,11 @@ import logging
 
 from kit.caller import Caller
 from kit.db import Database
+from kit.revocations import DenyList, RevokedSession
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
-from . import audit, errors
+from . import audit, errors, events, revocations
 from .freeze_rules import FROZEN, LEFT
 from .keys import SigningKeys
 from .models import RefreshToken, Session, User, utcnow
@@ -50,6 +51,8 @@ class AuthService:
         self.settings = settings
         self.keys = keys
         self.passwords = passwords
+        # This process's deny list (kit.revocations), told of revocations as they commit.
+        self.deny_list: DenyList | None = None
 
     # -- tokens -------------------------------------------------------------------------
     def _access_token(self, user: User, session_id: str | None) -> str:
@@ -151,11 +154,21 @@ class AuthService:
         return TokenPair(access, new_refresh, self.settings.access_token_ttl_seconds, session.id)
 
     # -- logout -------------------------------------------------------------------------
-    @staticmethod
-    def _revoke(s: DbSession, session: Session, reason: str) -> None:
-        if session.revoked_at is None:
-            session.revoked_at = utcnow()
-            session.revoked_reason = reason
+    def _revoke(self, s: DbSession, session: Session, reason: str) -> None:
+        """Revoke a session; its still-valid access tokens are refused everywhere through
+        the session.revoked event (and at once by this process's deny list)."""
+        if session.revoked_at is not None:
+            return
+        now = utcnow()
+        session.revoked_at = now
+        session.revoked_reason = reason
+        expires = now + dt.timedelta(seconds=self.settings.access_token_ttl_seconds)
+        events.session_revoked(s, user_id=session.user_id, session_id=session.id, reason=reason,
+                               revoked_at=now, expires_at=expires)
+        if self.deny_list is not None:
+            revoked = RevokedSession(session.id, session.user_id, expires.timestamp())
+            deny_list = self.deny_list
+            revocations.after_commit(s, lambda: deny_list.session_revoked(revoked))
 
     def logout(self, caller: Caller | None, refresh_token: str, origin: audit.Origin) -> str:
         """Revoke the caller's session and/or the refresh token's family; return a session id."""
@@ -203,16 +216,3 @@ class AuthService:
             audit.record(s, action="auth.service_token", outcome=audit.ALLOWED,
                          actor_user_id=user.id, actor_username=user.username, origin=origin)
         return TokenPair(access, "", self.settings.access_token_ttl_seconds, None)
-
-    # -- per-call check of identity's own API -------------------------------------------
-    def check_caller(self, caller: Caller) -> None:
-        """A token stays valid for minutes; identity itself honours logout and freeze now."""
-        with self.db.session() as s:
-            user = s.get(User, caller.user_id)
-            if user is None:
-                raise errors.session_revoked()
-            self._check_status(user)
-            if caller.session_id:
-                session = s.get(Session, caller.session_id)
-                if session is None or session.revoked_at is not None:
-                    raise errors.session_revoked()

@@ -386,6 +386,7 @@ def main() -> None:
     from kit.grpc_client import identity_key_set
     from kit.internal_auth import load_internal_token
     from kit.logs import configure_logging
+    from kit.revocations import follow_identity
 
     configure_logging("scheduling")
     settings = load()
@@ -395,13 +396,20 @@ def main() -> None:
     if interrupted:
         log.warning("marked %d interrupted solve jobs failed", interrupted)
     servicer = SchedulingServicer(db, settings, runner)
+    internal_token = load_internal_token()
+    # Frozen users and revoked sessions are refused here too, not only at the gateway.
+    revocations = follow_identity(part="scheduling", amqp_uri=settings.amqp_uri,
+                                  identity=settings.identity_address,
+                                  internal_token=internal_token).start()
     try:
         grpc_server.serve(
             [(pb_grpc.add_SchedulingServiceServicer_to_server, servicer)], [SERVICE_NAME],
             f"{settings.grpc_host}:{settings.grpc_port}", part="scheduling",
             metrics_port=settings.metrics_port, key_set=identity_key_set(settings.identity_address),
-            internal_token=load_internal_token())
+            internal_token=internal_token, caller_check=revocations.check,
+            on_started=revocations.follower.attach_health)
     finally:
+        revocations.stop()
         runner.shutdown()
         db.dispose()
 
