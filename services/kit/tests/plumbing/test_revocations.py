@@ -26,7 +26,7 @@ from kit.revocations import (
     Snapshot,
 )
 
-from .conftest import SERVICE, _handlers, EchoBehaviour, unary
+from .conftest import SERVICE, EchoBehaviour, _handlers, unary
 
 S = wrappers_pb2.StringValue
 FAR = time.time() + 3600
