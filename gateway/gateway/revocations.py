@@ -20,13 +20,8 @@ from collections.abc import Callable
 
 import redis
 from kit.grpc_client import channel as grpc_channel
-from kit.revocations import (
-    DenyList,
-    RevocationFollower,
-    RevokedSession,
-    Snapshot,
-    identity_snapshot_fetcher,
-)
+from kit.revocation_follower import RevocationFollower, identity_snapshot_fetcher
+from kit.revocations import DenyList, RevokedSession, Snapshot
 
 from .redis_keys import RedisKeys
 from .settings import GatewaySettings

@@ -18,7 +18,8 @@ from kit.grpc_context import current_call, get_caller, is_internal_call, optiona
 from kit.grpc_server import serve
 from kit.internal_auth import load_internal_token
 from kit.logs import configure_logging, mask_phone
-from kit.revocations import DenyList, RevocationFollower
+from kit.revocation_follower import RevocationFollower
+from kit.revocations import DenyList
 
 from . import audit, revocations, roles
 from .auth import AuthService, TokenPair

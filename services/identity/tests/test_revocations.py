@@ -13,7 +13,7 @@ from identity.models import User
 from identity.pb import identity_pb2 as pb
 from kit import grpc_client
 from kit.grpc_errors import error_info
-from kit.revocations import identity_snapshot_fetcher
+from kit.revocation_follower import identity_snapshot_fetcher
 from sqlalchemy import text
 
 from .conftest import INTERNAL_TOKEN, bearer

@@ -386,7 +386,7 @@ def main() -> None:
     from kit.grpc_client import identity_key_set
     from kit.internal_auth import load_internal_token
     from kit.logs import configure_logging
-    from kit.revocations import follow_identity
+    from kit.revocation_follower import follow_identity
 
     configure_logging("scheduling")
     settings = load()
