@@ -74,6 +74,21 @@ class AuthService:
         if user.status == LEFT:
             raise errors.user_left()
 
+    def _note_status(self, user: User) -> None:
+        """The database is the truth: a login or refresh that just read the user corrects
+        this process's deny list at once, should a change made by another process (e.g. an
+        operator's unfreeze) not have arrived as an event yet."""
+        deny_list = self.deny_list
+        if deny_list is None:
+            return
+        known = deny_list.user_state(user.id)
+        if user.status == FROZEN and known is None:
+            deny_list.user_frozen(user.id)
+        elif user.status == LEFT and known != LEFT:
+            deny_list.user_left(user.id)
+        elif user.status not in (FROZEN, LEFT) and known == FROZEN:  # (kit uses the same names)
+            deny_list.user_unfrozen(user.id)
+
     # -- login --------------------------------------------------------------------------
     def login(self, username: str, password: str, origin: audit.Origin) -> TokenPair:
         name = (username or "").strip().lower()
@@ -93,6 +108,7 @@ class AuthService:
                              detail={"reason": "auth.invalid_credentials"})
                 failure = errors.bad_credentials()
             else:
+                self._note_status(user)
                 try:
                     self._check_status(user)
                 except Exception as exc:  # frozen / left: audited, distinct reason
@@ -131,6 +147,7 @@ class AuthService:
                 raise errors.session_revoked()
             if row.used_at is None and _aware(row.expires_at) <= now:
                 raise errors.refresh_expired()
+            self._note_status(user)
             self._check_status(user)
             # Claim the token atomically: of two concurrent refreshes exactly one wins; the
             # other is indistinguishable from a replay and revokes the family.

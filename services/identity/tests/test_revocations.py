@@ -9,9 +9,11 @@ import json
 import grpc
 import pytest
 from identity import revocations
+from identity.api import Application
 from identity.models import User
 from identity.pb import identity_pb2 as pb
 from kit import grpc_client
+from kit.caller import Caller
 from kit.grpc_errors import error_info
 from kit.revocation_follower import identity_snapshot_fetcher
 from sqlalchemy import text
@@ -115,6 +117,24 @@ def test_old_revocations_are_not_listed(stub, env, login):
         current, _ = revocations.read_snapshot(s, env.settings.access_token_ttl_seconds, now)
         future, _ = revocations.read_snapshot(s, env.settings.access_token_ttl_seconds, later)
     assert current.revoked_sessions and not future.revoked_sessions
+
+
+def test_a_login_corrects_the_list_after_another_process_unfroze(stub, env, app, as_user):
+    """An operator's unfreeze in another process (its event not here yet): identity's own
+    database is the truth, so the next login puts this process's list right at once."""
+    user = _create(stub, as_user, "unfrozen.elsewhere")
+    stub.FreezeUser(pb.FreezeUserRequest(user_id=user.id, reason="test"),
+                    metadata=as_user("admin"))
+    assert app.deny_list.user_state(user.id) == "frozen"
+    elsewhere = Application(env.settings, env.db)  # another process's view, another list
+    caller = Caller.from_claims({"sub": env.ids["admin"], "roles": ["admin"],
+                                 "rights": ["unfreeze", "user.admin"], "scope": "all"})
+    elsewhere.users.unfreeze(caller, user.id, reason="operator")
+    assert app.deny_list.user_state(user.id) == "frozen"  # no event reached this process
+    tokens = stub.Login(pb.LoginRequest(username="unfrozen.elsewhere",
+                                        password="Good-pass-123")).tokens
+    assert app.deny_list.user_state(user.id) is None
+    assert stub.GetMe(pb.GetMeRequest(), metadata=bearer(tokens.access_token)).user.id == user.id
 
 
 def test_local_list_learns_only_committed_changes(env):
