@@ -5,6 +5,7 @@ starts and closes it.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -25,6 +26,7 @@ from .metrics import GatewayMetrics
 from .middleware import GatewayMiddleware
 from .rate_limits import LoginLimiter
 from .redis_keys import RedisKeys
+from .revocations import GatewayRevocations
 from .routes import audit_events, auth, ops, org_units, scheduling, users
 from .runtime import GatewayRuntime
 from .settings import GatewaySettings
@@ -55,19 +57,25 @@ def build_runtime(settings: GatewaySettings, *, identity_client: IdentityClient 
         publisher.metrics = metrics
     keys = RedisKeys(settings.redis_prefix)
     jwks = JwksCache(identity.signing_keys,
-                     min_refresh_interval=settings.jwks_refresh_interval_seconds)
+                     min_refresh_interval=settings.jwks_refresh_interval_seconds,
+                     max_age=settings.jwks_max_age_seconds)
+    internal_token = resolve_internal_token(settings.internal_token)
+    revocations = (GatewayRevocations(settings, internal_token)
+                   if settings.follow_revocations else None)
     gate = RequestGate(redis, keys, rate_limit=settings.user_rate_limit,
                        rate_window_s=settings.user_rate_window_seconds,
                        max_reads=settings.freeze_max_reads,
                        read_window_s=settings.freeze_window_seconds)
     freezer = Freezer(redis, keys, identity, metrics,
-                      internal_token=resolve_internal_token(settings.internal_token),
+                      internal_token=internal_token,
                       max_reads=settings.freeze_max_reads,
                       window_seconds=settings.freeze_window_seconds)
     return GatewayRuntime(
         settings=settings, identity=identity, redis=redis, publisher=publisher,
         metrics=metrics, keys=keys, jwks=jwks, freezer=freezer,
+        revocations=revocations,
         authenticator=Authenticator(jwks, gate, freezer, metrics,
+                                    deny_list=revocations.deny_list if revocations else None,
                                     rate_limit=settings.user_rate_limit,
                                     rate_window_s=settings.user_rate_window_seconds),
         login_limiter=LoginLimiter(redis, keys, per_account=settings.login_max_per_account,
@@ -93,6 +101,9 @@ def create_app(settings: GatewaySettings | None = None, *,
             await rt.jwks.refresh()
         except Exception as error:  # noqa: BLE001 - identity may start after us
             log.warning("identity signing keys not loaded yet: %r", error)
+        rt.jwks.start()
+        if rt.revocations is not None:
+            rt.revocations.start()
         rt.freezer.start()
         try:
             # The scheduling router's own lifespan (its gRPC client): the routes are not
@@ -101,6 +112,9 @@ def create_app(settings: GatewaySettings | None = None, *,
                 yield
         finally:
             await rt.freezer.stop()
+            if rt.revocations is not None:
+                await asyncio.to_thread(rt.revocations.stop)
+            await rt.jwks.stop()
             await rt.publisher.close()
             await rt.identity.close()
             await rt.redis.aclose()

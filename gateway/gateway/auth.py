@@ -17,6 +17,7 @@ from fastapi import Request
 from kit.access_token import verify_access_token
 from kit.caller import Caller
 from kit.errors import Unauthenticated
+from kit.revocations import DenyList
 from redis.exceptions import RedisError
 
 from . import problems
@@ -57,8 +58,12 @@ def bearer_token(request: Request) -> str:
 class Authenticator:
     def __init__(self, jwks: JwksCache, gate: RequestGate, freezer: Freezer,
                  metrics: GatewayMetrics, *, rate_limit: int, rate_window_s: int,
-                 leeway: int = 5, cache_size: int = 20_000) -> None:
+                 leeway: int = 5, cache_size: int = 20_000,
+                 deny_list: DenyList | None = None) -> None:
         self._jwks = jwks
+        # identity's revocations held in memory (revocations.py): refuses a frozen user or a
+        # revoked session even when Redis lost its flags.
+        self._deny_list = deny_list
         self._gate = gate
         self._freezer = freezer
         self._metrics = metrics
@@ -112,6 +117,13 @@ class Authenticator:
             raise problems.unauthenticated("The access token is invalid.", "访问令牌无效。",
                                            reason="token-invalid")
         ctx.user_id, ctx.username = caller.user_id, caller.username
+        deny_list = self._deny_list
+        if deny_list is not None and deny_list.loaded:
+            if deny_list.user_state(caller.user_id) is not None:
+                raise problems.account_frozen()
+            if caller.session_id and deny_list.session_denied(caller.session_id):
+                raise problems.unauthenticated("This session has been logged out.",
+                                               "该会话已退出登录。", reason="session-revoked")
         try:
             result = await self._gate.check(caller.user_id, caller.session_id, personal=personal)
         except RedisError:

@@ -17,6 +17,7 @@ from .keys import JwksCache
 from .metrics import GatewayMetrics
 from .rate_limits import LoginLimiter
 from .redis_keys import RedisKeys
+from .revocations import GatewayRevocations
 from .settings import GatewaySettings
 
 
@@ -33,6 +34,8 @@ class GatewayRuntime:
     authenticator: Authenticator
     login_limiter: LoginLimiter
     idempotency: IdempotencyStore
+    # Identity's revocation state followed into Redis and memory (None: not followed).
+    revocations: GatewayRevocations | None = None
 
 
 def runtime(request: Request) -> GatewayRuntime:

@@ -53,6 +53,12 @@ class GatewaySettings:
     idempotency_ttl_seconds: int = 86400
     # How long a JWKS refresh is not repeated for unknown kids (an attacker could send many).
     jwks_refresh_interval_seconds: float = 10.0
+    # Every this many seconds identity's key set is re-read: a retired key stops verifying
+    # within this time (`EDUCRM_JWKS_MAX_AGE_SECONDS` sets it for every process).
+    jwks_max_age_seconds: float = 300.0
+    # Follow identity's freeze/unfreeze/left/session-revoked events into the Redis flags
+    # and an in-memory deny list (rebuilt from identity at start); see revocations.py.
+    follow_revocations: bool = True
     log_level: str = "info"
     # Dependencies reported by /readyz whose failure does not make the gateway unready (it
     # still serves everything else); the others answer 503 not-ready when down.

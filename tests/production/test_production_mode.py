@@ -44,7 +44,7 @@ EXPECTED = {
                      "EDUCRM_IDENTITY_GRPC_TLS_CERT", "EDUCRM_IDENTITY_GRPC_TLS_KEY"],
     "identity-worker": [DEMO, DB.format("IDENTITY"), AMQP.format("IDENTITY")],
     "scheduling-api": [DEMO, DB.format("SCHEDULING"), AMQP.format("SCHEDULING"),
-                       "EDUCRM_SCHEDULING_GRPC_TLS_CERT", "EDUCRM_SCHEDULING_GRPC_TLS_KEY",
+                       "EDUCRM_INTERNAL_TOKEN", "EDUCRM_SCHEDULING_GRPC_TLS_CERT", "EDUCRM_SCHEDULING_GRPC_TLS_KEY",
                        "EDUCRM_SCHEDULING_GRPC_TLS_CA"],
     "scheduling-worker": [DEMO, DB.format("SCHEDULING"), AMQP.format("SCHEDULING")],
     "gateway": [DEMO, AMQP.format("GATEWAY"), "EDUCRM_GATEWAY_INTERNAL_TOKEN",

@@ -116,6 +116,8 @@ async def unfreeze_user(user_id: UserId, request: Request, auth: Auth, ctx: Ctx,
             forward_metadata(ctx, auth, key))
         # Identity recorded it first; only then lift the flag and forget the read window.
         await rt.freezer.clear(user_id)
+        if rt.revocations is not None:  # this process need not wait for the event
+            rt.revocations.deny_list.user_unfrozen(user_id)
         return 200, user_json(response.user)
 
     print_ = fingerprint("POST", f"/v1/users/{user_id}/unfreeze", {"reason": reason})

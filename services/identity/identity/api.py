@@ -21,8 +21,10 @@ from kit.grpc_context import current_call, get_caller, is_internal_call, optiona
 from kit.grpc_server import serve
 from kit.internal_auth import load_internal_token
 from kit.logs import configure_logging, mask_phone
+from kit.revocation_follower import RevocationFollower
+from kit.revocations import DenyList
 
-from . import audit, production, roles
+from . import audit, production, revocations, roles
 from .auth import AuthService, TokenPair
 from .keys import SigningKeys
 from .models import AuditEvent, OrgUnit, User
@@ -137,6 +139,24 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     def GetSigningKeys(self, request, context):
         return pb.GetSigningKeysResponse(jwks_json=self.keys.jwks_json())
 
+    def ListRevocations(self, request, context):
+        if not is_internal_call():
+            raise kit_errors.PermissionDenied("system callers only (internal token)",
+                                              reason="permission.denied",
+                                              message_zh="仅限系统内部调用")
+        now = dt.datetime.now(dt.UTC)
+        with self.users.db.session() as s:
+            snapshot, sessions = revocations.read_snapshot(
+                s, self.settings.access_token_ttl_seconds, now)
+            revoked = [pb.RevokedSession(session_id=row.id, user_id=row.user_id,
+                                         revoked_at=_timestamp(row.revoked_at),
+                                         expires_at=_timestamp(expires))
+                       for row, expires in sessions]
+        return pb.ListRevocationsResponse(
+            frozen_user_ids=sorted(snapshot.frozen_user_ids),
+            left_user_ids=sorted(snapshot.left_user_ids), revoked_sessions=revoked,
+            as_of=_timestamp(now))
+
     # -- users --------------------------------------------------------------------------
     def GetMe(self, request, context):
         user, unit = self.users.get_me(get_caller())
@@ -245,6 +265,19 @@ class Application:
         self.internal_token = settings.internal_token or load_internal_token()
         # Identity verifies its own tokens from its own keys (no network round trip).
         self.key_set = KeySet(self.keys.jwks)
+        # Frozen users and revoked sessions, refused per call from memory (as every service
+        # does): loaded from our database now, told of our own commits at once, and of other
+        # identity processes' changes by their events (`follower`, started by main()).
+        self.deny_list = DenyList("identity")
+        self.deny_list.replace(revocations.load_snapshot(
+            self.db, settings.access_token_ttl_seconds))
+        self.auth.deny_list = self.deny_list
+
+    def follower(self) -> RevocationFollower:
+        return RevocationFollower(
+            self.settings.amqp_uri,
+            lambda: revocations.load_snapshot(self.db, self.settings.access_token_ttl_seconds),
+            [self.deny_list], part="identity")
 
     def server_kwargs(self) -> dict:
         return dict(
@@ -253,7 +286,7 @@ class Application:
             service_full_names=[SERVICE_NAME], part="identity", key_set=self.key_set,
             public_methods=PUBLIC_METHODS, internal_token=self.internal_token,
             internal_methods=INTERNAL_METHODS,
-            caller_check=self.auth.check_caller, max_workers=self.settings.grpc_max_workers)
+            caller_check=self.deny_list.check, max_workers=self.settings.grpc_max_workers)
 
 
 def main() -> None:
@@ -261,8 +294,12 @@ def main() -> None:
     production.enforce("identity-api", os.environ)
     settings = load_settings()
     app = Application(settings)
-    serve(address=settings.grpc_address, metrics_port=settings.metrics_port,
-          **app.server_kwargs())
+    follower = app.follower().start()
+    try:
+        serve(address=settings.grpc_address, metrics_port=settings.metrics_port,
+              on_started=follower.attach_health, **app.server_kwargs())
+    finally:
+        follower.stop()
 
 
 if __name__ == "__main__":

@@ -13,10 +13,11 @@ import logging
 
 from kit.caller import Caller
 from kit.db import Database
+from kit.revocations import DenyList, RevokedSession
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
-from . import audit, errors
+from . import audit, errors, events, revocations
 from .freeze_rules import FROZEN, LEFT
 from .keys import SigningKeys
 from .models import RefreshToken, Session, User, utcnow
@@ -50,6 +51,8 @@ class AuthService:
         self.settings = settings
         self.keys = keys
         self.passwords = passwords
+        # This process's deny list (kit.revocations), told of revocations as they commit.
+        self.deny_list: DenyList | None = None
 
     # -- tokens -------------------------------------------------------------------------
     def _access_token(self, user: User, session_id: str | None) -> str:
@@ -71,6 +74,21 @@ class AuthService:
         if user.status == LEFT:
             raise errors.user_left()
 
+    def _note_status(self, user: User) -> None:
+        """The database is the truth: a login or refresh that just read the user corrects
+        this process's deny list at once, should a change made by another process (e.g. an
+        operator's unfreeze) not have arrived as an event yet."""
+        deny_list = self.deny_list
+        if deny_list is None:
+            return
+        known = deny_list.user_state(user.id)
+        if user.status == FROZEN and known is None:
+            deny_list.user_frozen(user.id)
+        elif user.status == LEFT and known != LEFT:
+            deny_list.user_left(user.id)
+        elif user.status not in (FROZEN, LEFT) and known == FROZEN:  # (kit uses the same names)
+            deny_list.user_unfrozen(user.id)
+
     # -- login --------------------------------------------------------------------------
     def login(self, username: str, password: str, origin: audit.Origin) -> TokenPair:
         name = (username or "").strip().lower()
@@ -90,6 +108,7 @@ class AuthService:
                              detail={"reason": "auth.invalid_credentials"})
                 failure = errors.bad_credentials()
             else:
+                self._note_status(user)
                 try:
                     self._check_status(user)
                 except Exception as exc:  # frozen / left: audited, distinct reason
@@ -128,6 +147,7 @@ class AuthService:
                 raise errors.session_revoked()
             if row.used_at is None and _aware(row.expires_at) <= now:
                 raise errors.refresh_expired()
+            self._note_status(user)
             self._check_status(user)
             # Claim the token atomically: of two concurrent refreshes exactly one wins; the
             # other is indistinguishable from a replay and revokes the family.
@@ -151,11 +171,21 @@ class AuthService:
         return TokenPair(access, new_refresh, self.settings.access_token_ttl_seconds, session.id)
 
     # -- logout -------------------------------------------------------------------------
-    @staticmethod
-    def _revoke(s: DbSession, session: Session, reason: str) -> None:
-        if session.revoked_at is None:
-            session.revoked_at = utcnow()
-            session.revoked_reason = reason
+    def _revoke(self, s: DbSession, session: Session, reason: str) -> None:
+        """Revoke a session; its still-valid access tokens are refused everywhere through
+        the session.revoked event (and at once by this process's deny list)."""
+        if session.revoked_at is not None:
+            return
+        now = utcnow()
+        session.revoked_at = now
+        session.revoked_reason = reason
+        expires = now + dt.timedelta(seconds=self.settings.access_token_ttl_seconds)
+        events.session_revoked(s, user_id=session.user_id, session_id=session.id, reason=reason,
+                               revoked_at=now, expires_at=expires)
+        if self.deny_list is not None:
+            revoked = RevokedSession(session.id, session.user_id, expires.timestamp())
+            deny_list = self.deny_list
+            revocations.after_commit(s, lambda: deny_list.session_revoked(revoked))
 
     def logout(self, caller: Caller | None, refresh_token: str, origin: audit.Origin) -> str:
         """Revoke the caller's session and/or the refresh token's family; return a session id."""
@@ -203,16 +233,3 @@ class AuthService:
             audit.record(s, action="auth.service_token", outcome=audit.ALLOWED,
                          actor_user_id=user.id, actor_username=user.username, origin=origin)
         return TokenPair(access, "", self.settings.access_token_ttl_seconds, None)
-
-    # -- per-call check of identity's own API -------------------------------------------
-    def check_caller(self, caller: Caller) -> None:
-        """A token stays valid for minutes; identity itself honours logout and freeze now."""
-        with self.db.session() as s:
-            user = s.get(User, caller.user_id)
-            if user is None:
-                raise errors.session_revoked()
-            self._check_status(user)
-            if caller.session_id:
-                session = s.get(Session, caller.session_id)
-                if session is None or session.revoked_at is not None:
-                    raise errors.session_revoked()

@@ -13,6 +13,7 @@ USER_CREATED = "crm.identity.user.created.v1"
 USER_FROZEN = "crm.identity.user.frozen.v1"
 USER_UNFROZEN = "crm.identity.user.unfrozen.v1"
 USER_LEFT = "crm.identity.user.left.v1"
+SESSION_REVOKED = "crm.identity.session.revoked.v1"
 
 
 def _ts(value: dt.datetime) -> str:
@@ -45,3 +46,10 @@ def user_left(session: Session, user: User) -> None:
     add_event(session, USER_LEFT, user.id, {
         "user_id": user.id, "successor_user_id": user.successor_user_id,
         "left_at": _ts(user.left_at)})
+
+
+def session_revoked(session: Session, *, user_id: str, session_id: str, reason: str,
+                    revoked_at: dt.datetime, expires_at: dt.datetime) -> None:
+    add_event(session, SESSION_REVOKED, session_id, {
+        "user_id": user_id, "session_id": session_id, "reason": reason[:64],
+        "revoked_at": _ts(revoked_at), "expires_at": _ts(expires_at)})

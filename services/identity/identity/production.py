@@ -9,6 +9,7 @@ from kit import production_check as check
 from kit.grpc_tls import load_tls
 
 from .demo_seed import DEMO_EMAIL_DOMAIN
+from .keys import DEV_KEY_FILE
 from .settings import load_settings
 
 SERVICE = "identity"
@@ -16,12 +17,20 @@ SERVICE = "identity"
 
 def _signing_key_findings(settings) -> list[check.Finding]:
     setting = check.names(SERVICE, "signing_key_path")
-    if not settings.signing_key_path:
+    if not settings.signing_key_path and not settings.signing_keys_dir:
         return [check.Finding(setting, "missing: a signing key would be generated on the fly "
                               "(development only)", "the path of the Ed25519 private key (PKCS#8 "
-                              "PEM) from your secret store; see docs/production.md")]
+                              "PEM) from your secret store, or a key directory managed by "
+                              f"`educrm-admin keys` in {check.names(SERVICE, 'signing_keys_dir')}"
+                              "; see docs/production.md and docs/key-rotation.md")]
     found = []
-    for path in (settings.signing_key_path, *settings.verification_key_paths):
+    if not settings.signing_key_path:  # the key directory's active key
+        active = Path(settings.signing_keys_dir) / DEV_KEY_FILE
+        if not active.is_file():
+            found.append(check.Finding(check.names(SERVICE, "signing_keys_dir"),
+                                       f"{active} is not a readable file",
+                                       "run `educrm-admin keys rotate` to create the first key"))
+    for path in filter(None, (settings.signing_key_path, *settings.verification_key_paths)):
         if not Path(path).is_file():
             found.append(check.Finding(setting if path == settings.signing_key_path
                                        else check.names(SERVICE, "verification_key_paths"),

@@ -25,6 +25,9 @@ class IdentitySettings:
     # PEM keys (public or private) of retired signers still published in the JWKS during a
     # rotation, so tokens they signed keep verifying until they expire.
     verification_key_paths: tuple[str, ...] = ()
+    # A key directory managed by `educrm-admin keys` (identity-signing.pem signs,
+    # identity-published-<kid>.pem are still published); development default var/keys/.
+    signing_keys_dir: str = ""
 
     # OWASP password-storage cheat sheet: argon2id m=19 MiB, t=2, p=1. Tests lower them.
     argon2_time_cost: int = 2

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
-from . import audit, errors, events, freeze_rules, org, pagination, roles
+from . import audit, errors, events, freeze_rules, org, pagination, revocations, roles
 from .auth import AuthService
 from .models import OrgUnit, User, utcnow
 from .passwords import PasswordPolicyError, Passwords, check_password_policy
@@ -184,6 +184,12 @@ class UserService:
         return user
 
     # -- freeze / unfreeze / leave ------------------------------------------------------
+    def _tell_deny_list(self, s: DbSession, change: str, user_id: str) -> None:
+        """This process's deny list learns the change once it commits (see revocations)."""
+        deny_list = self.auth.deny_list
+        if deny_list is not None:
+            revocations.after_commit(s, lambda: getattr(deny_list, change)(user_id))
+
     def _load(self, s: DbSession, user_id: str) -> User:
         user = s.get(User, user_id) if user_id else None
         if user is None:
@@ -209,6 +215,7 @@ class UserService:
                          detail={"reason": user.frozen_reason, "automatic": automatic})
             events.user_frozen(s, user, automatic=automatic,
                                frozen_by=caller.user_id if caller else None)
+            self._tell_deny_list(s, "user_frozen", user.id)
             return StatusChange(user, True)
 
     def unfreeze(self, caller: Caller | None, user_id: str, *, reason: str,
@@ -226,6 +233,7 @@ class UserService:
                          target_type="user", target_id=user.id, origin=origin,
                          detail={"note": reason})
             events.user_unfrozen(s, user, unfrozen_by=caller.user_id, at=now, note=reason or "")
+            self._tell_deny_list(s, "user_unfrozen", user.id)
             return StatusChange(user, True)
 
     def mark_left(self, caller: Caller | None, user_id: str, successor_user_id: str,
@@ -249,6 +257,7 @@ class UserService:
                          target_type="user", target_id=user.id, origin=origin,
                          detail={"successor_user_id": user.successor_user_id})
             events.user_left(s, user)
+            self._tell_deny_list(s, "user_left", user.id)
             return user
 
     # -- service accounts and org units -------------------------------------------------

@@ -8,7 +8,9 @@ token so a refresh token can never pass as one.
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,25 +24,64 @@ AUDIENCE = "educrm"
 ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 JWT "typ", not a secret
 ALGORITHMS = ["EdDSA"]
 
+log = logging.getLogger("kit.access_token")
+
 
 class KeySet:
-    """Public keys by `kid`; reloads through `fetch` when it meets an unknown kid (rotation)."""
+    """Public keys by `kid`, loaded through `fetch` (identity's JWKS).
 
-    def __init__(self, fetch: Callable[[], str | Mapping]) -> None:
+    Reloaded when it meets an unknown kid (a rotation: identity signs with a new key), at
+    most once per `min_refresh_interval` seconds so that forged kids cannot make it hammer
+    identity; and, with `max_age`, every `max_age` seconds, so a key identity retired stops
+    verifying within minutes without a restart. A periodic reload that fails keeps the
+    keys it has (identity briefly down must not refuse every token) and is retried after
+    `min_refresh_interval`.
+    """
+
+    def __init__(self, fetch: Callable[[], str | Mapping], *, max_age: float | None = None,
+                 min_refresh_interval: float = 0.0) -> None:
         self._fetch = fetch
         self._keys: dict[str, PyJWK] = {}
         self._lock = threading.Lock()
+        self._max_age = max_age
+        self._min_interval = min_refresh_interval
+        self._loaded_at = float("-inf")
+        self._last_unknown_reload = float("-inf")
+        self.reloads = 0
 
     def _load(self) -> None:
         document = self._fetch()
         if isinstance(document, str):
             document = json.loads(document)
         self._keys = {k["kid"]: PyJWK(k, algorithm="EdDSA") for k in document.get("keys", [])}
+        self._loaded_at = time.monotonic()
+        self.reloads += 1
+
+    def _reload_if_old(self, now: float) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # another thread is reloading; verify with the keys we have
+        try:
+            if now - self._loaded_at < self._max_age:
+                return
+            try:
+                self._load()
+            except Exception as error:  # noqa: BLE001 - keep the keys we have
+                log.warning("signing keys not reloaded (%r); keeping %d known keys",
+                            error, len(self._keys))
+                self._loaded_at = now - self._max_age + max(self._min_interval, 1.0)
+        finally:
+            self._lock.release()
 
     def get(self, kid: str | None) -> PyJWK:
+        now = time.monotonic()
+        if self._max_age is not None and self._keys and now - self._loaded_at >= self._max_age:
+            self._reload_if_old(now)
         if kid not in self._keys:
             with self._lock:
-                if kid not in self._keys:
+                if kid not in self._keys and (
+                        not self._keys or now - self._last_unknown_reload >= self._min_interval):
+                    if self._keys:  # the first load is not a reload for an unknown kid
+                        self._last_unknown_reload = now
                     self._load()
         try:
             return self._keys[kid]

@@ -14,6 +14,7 @@ environment) and refuse to dial in plaintext in production unless a mesh provide
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,7 @@ import grpc.aio
 from google.protobuf import empty_pb2, wrappers_pb2
 
 from . import caller as caller_module
+from . import settings as kit_settings
 from .access_token import KeySet
 from .grpc_context import current_call
 from .grpc_tls import GrpcTlsSettings, channel_credentials, load_tls
@@ -30,6 +32,16 @@ from .grpc_tls import channel_options as tls_channel_options
 from .internal_auth import INTERNAL_TOKEN_METADATA
 
 DEFAULT_TIMEOUT = 5.0
+
+
+@dataclasses.dataclass(frozen=True)
+class KeySetSettings:
+    """How verifiers follow identity's key set (`EDUCRM_JWKS_MAX_AGE_SECONDS`, ...)."""
+    # Every this many seconds the keys are re-read: a key retired at identity stops
+    # verifying within this time (see docs/key-rotation.md).
+    jwks_max_age_seconds: float = 300.0
+    # An unknown kid re-reads the keys at most once per this many seconds.
+    jwks_min_refresh_seconds: float = 10.0
 
 RETRY_POLICY = {
     "maxAttempts": 4,
@@ -176,7 +188,11 @@ def fetch_jwks(ch: grpc.Channel, timeout: float = DEFAULT_TIMEOUT) -> str:
     return call(empty_pb2.Empty(), timeout=timeout).value
 
 
-def identity_key_set(target_or_channel: str | grpc.Channel) -> KeySet:
-    """A KeySet that (re)loads identity's public keys over gRPC when it meets a new kid."""
+def identity_key_set(target_or_channel: str | grpc.Channel, *,
+                     settings: KeySetSettings | None = None) -> KeySet:
+    """A KeySet of identity's public keys over gRPC: reloaded on a new kid (throttled) and
+    every `jwks_max_age_seconds` (so a retired key stops verifying without a restart)."""
+    settings = settings or kit_settings.load(KeySetSettings)
     ch = channel(target_or_channel) if isinstance(target_or_channel, str) else target_or_channel
-    return KeySet(lambda: fetch_jwks(ch))
+    return KeySet(lambda: fetch_jwks(ch), max_age=settings.jwks_max_age_seconds,
+                  min_refresh_interval=settings.jwks_min_refresh_seconds)

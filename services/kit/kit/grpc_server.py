@@ -278,10 +278,15 @@ def create_server(servicer_adders: Sequence[ServicerAdder], service_full_names: 
 
 def serve(servicer_adders: Sequence[ServicerAdder], service_full_names: Sequence[str],
           address: str, *, part: str, metrics_port: int, grace: float = 10.0,
-          **kwargs) -> None:
-    """Run until SIGTERM/SIGINT, then shut down gracefully (health NOT_SERVING, drain)."""
+          on_started: Callable[[GrpcServer], None] | None = None, **kwargs) -> None:
+    """Run until SIGTERM/SIGINT, then shut down gracefully (health NOT_SERVING, drain).
+
+    `on_started(server)` runs once the server listens (e.g. a revocation follower attaching
+    its readiness to the server's health)."""
     metrics.start_metrics_server(metrics_port)
     running = create_server(servicer_adders, service_full_names, address, part=part, **kwargs)
+    if on_started is not None:
+        on_started(running)
     log.info("gRPC server listening", extra={"address": address, "port": running.port,
                                               "metrics_port": metrics_port})
     stopping = threading.Event()

@@ -84,7 +84,7 @@ def internal_token_findings(configured: str, environ: Mapping[str, str],
         return []
     setting = names(service, "internal_token") if service else "EDUCRM_INTERNAL_TOKEN"
     return [Finding(setting, "missing (development generates var/internal-token)",
-                    "one random secret shared by the gateway and identity, e.g. "
+                    "one random secret shared by the gateway and the service apis, e.g. "
                     "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")]
 
 

@@ -156,6 +156,36 @@ def amqp_vhost(prefix: str = "educrm_test") -> Iterator[str]:
         delete_vhost(name)
 
 
+def close_amqp_connections(connection_name: str) -> int:
+    """Close the broker connections a client named `connection_name` (its
+    `client_properties.connection_name`), as a broker restart would; return how many.
+    Needs the rabbitmq_management plugin."""
+    import base64
+    import json
+    import urllib.request
+
+    parsed = urllib.parse.urlparse(AMQP_BASE_URI)
+    token = base64.b64encode(f"{parsed.username}:{parsed.password}".encode()).decode()
+    if not MANAGEMENT_URL.startswith(("http://", "https://")):
+        raise ValueError(f"EDUCRM_TEST_RABBITMQ_MANAGEMENT must be http(s): {MANAGEMENT_URL}")
+
+    def request(method: str, path: str):
+        return urllib.request.urlopen(urllib.request.Request(  # noqa: S310 - checked above
+            MANAGEMENT_URL + path, method=method,
+            headers={"Authorization": f"Basic {token}",
+                     "X-Reason": "test: broker connection lost"}), timeout=30)
+
+    with request("GET", "/api/connections?columns=name,client_properties") as response:
+        connections = json.load(response)
+    closed = 0
+    for connection in connections:
+        if (connection.get("client_properties") or {}).get("connection_name") == connection_name:
+            request("DELETE", "/api/connections/" + urllib.parse.quote(connection["name"],
+                                                                       safe="")).close()
+            closed += 1
+    return closed
+
+
 class QueueDepth(NamedTuple):
     messages: int
     consumers: int
@@ -188,6 +218,42 @@ def publish_event(uri: str, exchange: str, routing_key: str, body: str | bytes, 
             mandatory=mandatory)
     finally:
         connection.close()
+
+
+# --- Redis ----------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """A private, memory-only `redis-server` on a free port; yields its URL. For tests that
+    FLUSHALL or restart Redis: never do that to the shared one."""
+    import redis
+
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 - a fixed local binary and arguments
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1",  # noqa: S607
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+        wait_for(client.ping, timeout=10, message="the private redis-server did not start")
+        client.close()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 # --- pytest fixture factories ---------------------------------------------------------------

@@ -387,7 +387,9 @@ def main() -> None:
 
     from kit.grpc_client import channel, identity_key_set
     from kit.grpc_tls import load_tls
+    from kit.internal_auth import load_internal_token
     from kit.logs import configure_logging
+    from kit.revocation_follower import follow_identity
 
     from . import production
 
@@ -400,15 +402,21 @@ def main() -> None:
     if interrupted:
         log.warning("marked %d interrupted solve jobs failed", interrupted)
     servicer = SchedulingServicer(db, settings, runner)
+    identity = channel(settings.identity_address, tls=load_tls("scheduling"))
+    # Frozen users and revoked sessions are refused here too, not only at the gateway. The
+    # internal token is only presented to identity (ListRevocations): scheduling lists no
+    # internal-token method of its own, so its server takes none.
+    revocations = follow_identity(part="scheduling", amqp_uri=settings.amqp_uri,
+                                  identity=identity,
+                                  internal_token=load_internal_token()).start()
     try:
         grpc_server.serve(
             [(pb_grpc.add_SchedulingServiceServicer_to_server, servicer)], [SERVICE_NAME],
             f"{settings.grpc_host}:{settings.grpc_port}", part="scheduling",
-            metrics_port=settings.metrics_port,
-            # Scheduling lists no internal-token method: no internal token here.
-            key_set=identity_key_set(channel(settings.identity_address,
-                                             tls=load_tls("scheduling"))))
+            metrics_port=settings.metrics_port, key_set=identity_key_set(identity),
+            caller_check=revocations.check, on_started=revocations.follower.attach_health)
     finally:
+        revocations.stop()
         runner.shutdown()
         db.dispose()
 

@@ -1,6 +1,6 @@
 """Scheduling's part of the production check (kit.production_check): what its api and worker
 refuse to start with when EDUCRM_ENV=production. Scheduling accepts no internal-token method,
-so it needs no internal token."""
+but its api presents the token to identity to read the revocations it enforces."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,8 +24,8 @@ def findings(environ: Mapping[str, str], *,
                   "the demo campus", unreachable_is_finding=not starting),
               *check.amqp_findings(settings.amqp_uri, SERVICE)]
     # The api serves gRPC and dials identity (its signing keys).
-    api = [*shared, *check.tls_findings(load_tls(SERVICE, environ), SERVICE, serves=True,
-                                        dials=True)]
+    api = [*shared, *check.internal_token_findings("", environ),
+           *check.tls_findings(load_tls(SERVICE, environ), SERVICE, serves=True, dials=True)]
     return {"scheduling-api": api, "scheduling-worker": shared}
 
 

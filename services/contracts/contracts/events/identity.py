@@ -79,5 +79,24 @@ register(EventType(
              "left_at": "2025-10-01T00:00:00Z"},
 ))
 
+register(EventType(
+    type="crm.identity.session.revoked.v1",
+    description="A login session (refresh-token family) was revoked: logout, refresh-token "
+                "reuse, or the user being frozen or leaving. Every access token carrying this "
+                "session id (`sid`) must be refused from now on; after `expires_at` none of "
+                "them verifies anyway, so deny lists may forget the session then.",
+    subject="the session id",
+    schema=object_schema("SessionRevoked", {
+        "user_id": ID,
+        "session_id": ID,
+        "reason": {"type": "string", "minLength": 1, "maxLength": 64},
+        "revoked_at": TIMESTAMP,
+        "expires_at": TIMESTAMP,
+    }, ["user_id", "session_id", "reason"]),
+    example={"user_id": "u-1001", "session_id": "5c1d0e9a-0b7e-4f43-9d2a-1f7c3a9e8b21",
+             "reason": "logout", "revoked_at": "2025-09-01T09:30:00Z",
+             "expires_at": "2025-09-01T09:45:00Z"},
+))
+
 # identity's worker stores the gateway's audit records.
 subscribe("identity", "record_audit_event", "crm.gateway.audit.recorded.v1")

@@ -164,6 +164,34 @@ class GetSigningKeysResponse(_message.Message):
     jwks_json: str
     def __init__(self, jwks_json: _Optional[str] = ...) -> None: ...
 
+class ListRevocationsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RevokedSession(_message.Message):
+    __slots__ = ("session_id", "user_id", "revoked_at", "expires_at")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    user_id: str
+    revoked_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListRevocationsResponse(_message.Message):
+    __slots__ = ("frozen_user_ids", "left_user_ids", "revoked_sessions", "as_of")
+    FROZEN_USER_IDS_FIELD_NUMBER: _ClassVar[int]
+    LEFT_USER_IDS_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    frozen_user_ids: _containers.RepeatedScalarFieldContainer[str]
+    left_user_ids: _containers.RepeatedScalarFieldContainer[str]
+    revoked_sessions: _containers.RepeatedCompositeFieldContainer[RevokedSession]
+    as_of: _timestamp_pb2.Timestamp
+    def __init__(self, frozen_user_ids: _Optional[_Iterable[str]] = ..., left_user_ids: _Optional[_Iterable[str]] = ..., revoked_sessions: _Optional[_Iterable[_Union[RevokedSession, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class GetMeRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -59,6 +59,11 @@ class IdentityServiceStub:
                 request_serializer=crm_dot_identity_dot_v1_dot_identity__pb2.GetSigningKeysRequest.SerializeToString,
                 response_deserializer=crm_dot_identity_dot_v1_dot_identity__pb2.GetSigningKeysResponse.FromString,
                 _registered_method=True)
+        self.ListRevocations = channel.unary_unary(
+                '/crm.identity.v1.IdentityService/ListRevocations',
+                request_serializer=crm_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.SerializeToString,
+                response_deserializer=crm_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsResponse.FromString,
+                _registered_method=True)
         self.GetMe = channel.unary_unary(
                 '/crm.identity.v1.IdentityService/GetMe',
                 request_serializer=crm_dot_identity_dot_v1_dot_identity__pb2.GetMeRequest.SerializeToString,
@@ -147,6 +152,15 @@ class IdentityServiceServicer:
 
     def GetSigningKeys(self, request, context):
         """Public keys (JWKS JSON) that verify access tokens; verifiers cache it by kid.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRevocations(self, request, context):
+        """For system callers (the internal token): who is frozen or has left, and which sessions
+        were revoked while their access tokens may still be valid. A service's deny list starts
+        from this, then follows the user.frozen/unfrozen/left and session.revoked events.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -249,6 +263,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.GetSigningKeys,
                     request_deserializer=crm_dot_identity_dot_v1_dot_identity__pb2.GetSigningKeysRequest.FromString,
                     response_serializer=crm_dot_identity_dot_v1_dot_identity__pb2.GetSigningKeysResponse.SerializeToString,
+            ),
+            'ListRevocations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRevocations,
+                    request_deserializer=crm_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.FromString,
+                    response_serializer=crm_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsResponse.SerializeToString,
             ),
             'GetMe': grpc.unary_unary_rpc_method_handler(
                     servicer.GetMe,
@@ -441,6 +460,33 @@ class IdentityService:
             '/crm.identity.v1.IdentityService/GetSigningKeys',
             crm_dot_identity_dot_v1_dot_identity__pb2.GetSigningKeysRequest.SerializeToString,
             crm_dot_identity_dot_v1_dot_identity__pb2.GetSigningKeysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRevocations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.identity.v1.IdentityService/ListRevocations',
+            crm_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.SerializeToString,
+            crm_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsResponse.FromString,
             options,
             channel_credentials,
             insecure,
