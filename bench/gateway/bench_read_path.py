@@ -16,7 +16,13 @@ its own process, all on loopback):
   (bare grpcio GetUser: one primary-key SELECT, no interceptor, same database);
 - wrk, 1 thread.
 The four URLs are measured alternately, `--rounds` times per connection count, and medians
-are printed: the machine's 2 cores are shared, so neighbours in time are what compares.
+are printed: the machine's 2 cores are shared, so neighbours in time are what compares. Each
+row also gives the CPU time per request of the HTTP app and of the gRPC server behind it
+(from /proc, so it hardly moves with the load of other processes): the identity api's figure
+beside floor_identity's is the kit's and identity's per-call cost.
+
+`--profile PREFIX` adds one more gateway read run sampled with py-spy (requirements-dev.txt)
+in the identity api and the gateway, and prints their heaviest frames.
 """
 from __future__ import annotations
 
@@ -200,7 +206,9 @@ def measure_backend(backend: str, options, wrk: str) -> dict:
                         show(f"{label} [{round_no}]", result)
                 results[connections] = runs
             if options.profile:
-                profile(processes[0].pid, urls, auth, wrk, options, backend)
+                profile({"identity api": identity, "gateway": gateway},
+                        paths["gateway /v1/users/{id} (real identity)"][0], auth, wrk, options,
+                        backend)
             return results
         finally:
             stop(processes)
@@ -213,32 +221,35 @@ def measure_backend(backend: str, options, wrk: str) -> dict:
                     client.delete(*keys)
 
 
-def profile(pid: int, urls: dict[str, str], auth: dict[str, str], wrk: str, options,
+def profile(pids: dict[str, int], url: str, auth: dict[str, str], wrk: str, options,
             backend: str) -> None:
-    """Sample the identity api with py-spy while the gateway read runs at the highest
-    connection count; write collapsed stacks and print the heaviest frames."""
-    target = Path(f"{options.profile}-{backend}.txt")
+    """Sample each named process with py-spy (the thread holding the GIL: where its CPU goes)
+    while the gateway read runs at the highest connection count; write collapsed stacks and
+    print each process's heaviest frames (inclusive)."""
     connections = max(options.connections)
-    spy = subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", str(pid), "--nonblocking",
-                            "--gil", "--rate", "200", "--duration", str(options.duration),
-                            "--format", "raw", "--output", str(target)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    run_wrk(wrk, list(urls.values())[3], duration=options.duration, connections=connections,
-            headers=auth)
-    spy.wait(timeout=60)
-    inclusive: dict[str, int] = {}
-    total = 0
-    for line in target.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not count.isdigit():
-            continue
-        total += int(count)
-        for frame in set(stack.split(";")):
-            inclusive[frame] = inclusive.get(frame, 0) + int(count)
-    print(f"\n[{backend}] py-spy on identity api, {connections} connections: {total} samples "
-          f"of the thread holding the GIL (where its CPU goes), stacks in {target}")
-    for frame, count in sorted(inclusive.items(), key=lambda kv: -kv[1])[:options.top]:
-        print(f"{100 * count / max(total, 1):6.1f}%  {frame}")
+    spies = {}
+    for name, pid in pids.items():
+        target = Path(f"{options.profile}-{backend}-{name}.txt")
+        spies[name] = (target, subprocess.Popen(
+            [str(BIN / "py-spy"), "record", "--pid", str(pid), "--nonblocking", "--gil",
+             "--rate", "200", "--duration", str(options.duration), "--format", "raw",
+             "--output", str(target)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    run_wrk(wrk, url, duration=options.duration, connections=connections, headers=auth)
+    for name, (target, spy) in spies.items():
+        spy.wait(timeout=60)
+        inclusive: dict[str, int] = {}
+        total = 0
+        for line in target.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not count.isdigit():
+                continue
+            total += int(count)
+            for frame in set(stack.split(";")):
+                inclusive[frame] = inclusive.get(frame, 0) + int(count)
+        print(f"\n[{backend}] py-spy on the {name}, {connections} connections: {total} samples "
+              f"holding the GIL; stacks in {target}")
+        for frame, count in sorted(inclusive.items(), key=lambda kv: -kv[1])[:options.top]:
+            print(f"{100 * count / max(total, 1):6.1f}%  {frame}")
 
 
 def summarise(all_results: dict[str, dict[int, dict[str, list[dict]]]]) -> None:
@@ -252,7 +263,10 @@ def summarise(all_results: dict[str, dict[int, dict[str, list[dict]]]]) -> None:
     for backend, by_connections in all_results.items():
         for connections, runs in by_connections.items():
             medians = {}
-            for label, results in runs.items():
+            for label, all_runs in runs.items():
+                # A run with errors (a broker restart on the shared machine, say) measured
+                # something else: it is printed above and left out here.
+                results = [r for r in all_runs if not r["non2xx"]] or all_runs
                 medians[label] = statistics.median(r["rps"] for r in results)
                 grpc_cpu = [r["grpc_cpu_ms"] for r in results if r["grpc_cpu_ms"] is not None]
                 print(row.format(backend, connections, label, f"{medians[label]:.0f}",
@@ -276,8 +290,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", metavar="PREFIX",
-                        help="also sample the identity api with py-spy during one more "
-                             "gateway read run; stacks go to PREFIX-<backend>.txt")
+                        help="also sample the identity api and the gateway with py-spy during "
+                             "one more gateway read run; stacks go to PREFIX-<backend>-*.txt")
     parser.add_argument("--top", type=int, default=60, help="frames printed with --profile")
     options = parser.parse_args()
     wrk = ensure_wrk()
