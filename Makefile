@@ -13,7 +13,8 @@ PYTEST := $(BIN)/pytest -q
 help:
 	@echo "make run              start the whole system with demo data (gateway on 127.0.0.1:$${EDUCRM_GATEWAY_PORT:-8000})"
 	@echo "make test             install what is needed and run the whole suite"
-	@echo "make bench            gateway benchmark (beside a minimal FastAPI floor)"
+	@echo "make bench            gateway benchmark (beside a minimal FastAPI floor), and a read"
+	@echo "                      through the real identity api on PostgreSQL and SQLite"
 	@echo "make bench-scheduling CB-CTT solver on comp01-comp07, 30 s each"
 	@echo "make lint | proto     ruff | regenerate gRPC stubs"
 	@echo "make doctor           the production check of every process (docs/production.md)"
@@ -55,7 +56,9 @@ doctor: install
 	@$(BIN)/educrm-doctor
 
 bench: install servers
+	@tools/ensure_servers.sh postgres
 	$(BIN)/python bench/gateway/bench_gateway.py
+	$(BIN)/python bench/gateway/bench_read_path.py
 
 bench-gateway: bench
 

@@ -8,7 +8,12 @@ every use), so the floor does the same (FLOOR_TOKEN_CACHE=1, the default; 0 veri
 signature on every request). Same uvicorn settings as `python -m gateway` (uvloop, httptools,
 1 worker, no access log, log level warning) and the same gc.freeze() after the app is built.
 
-Run: python bench/gateway/floor_app.py PORT IDENTITY_TARGET REDIS_URL
+With a fourth argument (bench_read_path.py), `/v1/users/{id}` is the floor of a read that
+crosses gRPC: the same JWT check and Redis counter, then one grpc.aio call (kit.grpc_client's
+channel, as the gateway uses) to bench/gateway/floor_identity.py, a bare grpcio server with one
+primary-key SELECT.
+
+Run: python bench/gateway/floor_app.py PORT IDENTITY_TARGET REDIS_URL [FLOOR_GRPC_TARGET]
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from kit.access_token import KeySet, verify_access_token
 from kit.errors import Unauthenticated
-from kit.grpc_client import fetch_jwks
+from kit.grpc_client import aio_channel, fetch_jwks
 from redis.asyncio import Redis
 
 COUNTER = """
@@ -34,7 +39,8 @@ return n
 """
 
 
-def create_floor_app(identity_target: str, redis_url: str) -> FastAPI:
+def create_floor_app(identity_target: str, redis_url: str,
+                     floor_grpc_target: str | None = None) -> FastAPI:
     with grpc.insecure_channel(identity_target) as channel:
         document = fetch_jwks(channel)
     keys = KeySet(lambda: document)
@@ -54,9 +60,19 @@ def create_floor_app(identity_target: str, redis_url: str) -> FastAPI:
             verified[token] = claims
         return claims
 
+    stubs: list = []
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        channel = None
+        if floor_grpc_target:
+            from identity.pb import identity_pb2_grpc
+
+            channel = aio_channel(floor_grpc_target)  # bound to the running loop
+            stubs.append(identity_pb2_grpc.IdentityServiceStub(channel))
         yield
+        if channel is not None:
+            await channel.close()
         await redis.aclose()
 
     app = FastAPI(lifespan=lifespan)
@@ -72,12 +88,32 @@ def create_floor_app(identity_target: str, redis_url: str) -> FastAPI:
         return {"user": {"id": claims["sub"], "username": claims.get("name", "")},
                 "count": count}
 
+    if floor_grpc_target:
+        @app.get("/v1/users/{user_id}")
+        async def user(user_id: str, request: Request):
+            from identity.pb import identity_pb2
+
+            token = request.headers.get("authorization", "")[7:]
+            try:
+                claims = verify(token)
+            except Unauthenticated:
+                return JSONResponse({"detail": "unauthenticated"}, status_code=401)
+            await counter(keys=[f"bench:floor:{claims['sub']}"], args=[60_000])
+            try:
+                response = await stubs[0].GetUser(identity_pb2.GetUserRequest(user_id=user_id))
+            except grpc.aio.AioRpcError:
+                return JSONResponse({"detail": "not found"}, status_code=404)
+            found = response.user
+            return {"id": found.id, "username": found.username,
+                    "display_name": found.display_name, "email": found.email,
+                    "org_unit_id": found.org_unit_id}
+
     return app
 
 
 if __name__ == "__main__":
     port, target, redis_url = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    app = create_floor_app(target, redis_url)
+    app = create_floor_app(target, redis_url, sys.argv[4] if len(sys.argv) > 4 else None)
     # As `python -m gateway` does: the long-lived app is frozen out of the GC generations.
     gc.collect()
     gc.freeze()

@@ -48,6 +48,9 @@ class KeySet:
         self._loaded_at = float("-inf")
         self._last_unknown_reload = float("-inf")
         self.reloads = 0
+        # Bumped on every (re)load: caches of verified tokens (VerifiedTokens) key on it, so
+        # a key that leaves the set stops verifying the tokens it signed.
+        self.generation = 0
 
     def _load(self) -> None:
         document = self._fetch()
@@ -56,6 +59,7 @@ class KeySet:
         self._keys = {k["kid"]: PyJWK(k, algorithm="EdDSA") for k in document.get("keys", [])}
         self._loaded_at = time.monotonic()
         self.reloads += 1
+        self.generation += 1
 
     def _reload_if_old(self, now: float) -> None:
         if not self._lock.acquire(blocking=False):
@@ -104,8 +108,62 @@ def verify_access_token(token: str, keys: KeySet, *, leeway: int = 5) -> dict[st
             leeway=leeway, options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"]},
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthenticated("access token expired", reason="token.expired",
-                              message_zh="访问令牌已过期") from None
+        raise _expired() from None
     except jwt.PyJWTError:
         raise Unauthenticated("invalid access token", reason="token.invalid",
                               message_zh="访问令牌无效") from None
+
+
+def _expired() -> Unauthenticated:
+    return Unauthenticated("access token expired", reason="token.expired",
+                           message_zh="访问令牌已过期")
+
+
+class VerifiedTokens:
+    """Tokens already verified against one KeySet (exact bytes, signature included) -> what
+    `parse` made of their claims, so a token's Ed25519 check and claim parsing run once, not
+    on every call that presents it.
+
+    Nothing is trusted longer than the token itself: `exp` is re-checked on every hit (with
+    the same leeway as verification), and a reload of the key set empties the cache. Only
+    successes are kept; an invalid token is checked (and refused) every time. Thread-safe
+    enough for the grpcio thread pool: dict reads and writes are atomic, and the worst race
+    verifies a token twice.
+    """
+
+    def __init__(self, keys: KeySet, parse: Callable[[dict[str, Any]], Any] = lambda c: c, *,
+                 leeway: int = 5, max_size: int = 20_000,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.keys = keys
+        self._parse = parse
+        self._leeway = leeway
+        self._clock = clock
+        self._max_size = max_size
+        self._verified: dict[str, tuple[float, Any]] = {}
+        self._generation = keys.generation
+
+    def get(self, token: str) -> Any:
+        """`parse(claims)` of a valid access token, or raise Unauthenticated."""
+        if self._generation != self.keys.generation:
+            self._verified = {}
+            self._generation = self.keys.generation
+        hit = self._verified.get(token)
+        if hit is not None:
+            if hit[0] + self._leeway > self._clock():
+                return hit[1]
+            self._verified.pop(token, None)
+            raise _expired()
+        generation = self.keys.generation
+        claims = verify_access_token(token, self.keys, leeway=self._leeway)
+        if generation != self.keys.generation:
+            # The set was (re)loaded meanwhile (its first use, a rotation): what is cached must
+            # have been verified against the set as it is now.
+            generation = self.keys.generation
+            claims = verify_access_token(token, self.keys, leeway=self._leeway)
+        parsed = self._parse(claims)
+        if generation == self.keys.generation:
+            if self._generation != generation or len(self._verified) >= self._max_size:
+                self._verified = {}
+                self._generation = generation
+            self._verified[token] = (float(claims["exp"]), parsed)
+        return parsed

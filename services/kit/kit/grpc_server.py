@@ -35,7 +35,7 @@ from grpc_reflection.v1alpha import reflection
 
 from . import caller as caller_module
 from . import errors, metrics
-from .access_token import KeySet, verify_access_token
+from .access_token import KeySet, VerifiedTokens
 from .caller import Caller
 from .grpc_context import CallInfo, current_call, current_caller
 from .grpc_errors import CORRELATION_ID_METADATA, error_trailers
@@ -69,6 +69,8 @@ def _metadata(context) -> dict[str, str]:
 class _Instruments:
     requests: Any
     duration: Any
+    # Labelled children by label values: `.labels()` locks and hashes on every call.
+    _children: dict = dataclasses.field(default_factory=dict)
 
     @classmethod
     def for_part(cls, part: str) -> _Instruments:
@@ -78,6 +80,14 @@ class _Instruments:
             duration=metrics.histogram(part, "grpc_request_duration", "gRPC call latency",
                                        labelnames=("method",)),
         )
+
+    def record(self, method: str, code: grpc.StatusCode, seconds: float) -> None:
+        children = self._children.get((method, code))
+        if children is None:
+            children = self._children[(method, code)] = (
+                self.requests.labels(method, code.name), self.duration.labels(method))
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class PlumbingInterceptor(grpc.ServerInterceptor):
@@ -91,6 +101,9 @@ class PlumbingInterceptor(grpc.ServerInterceptor):
         self.internal_token = internal_token
         self.caller_check = caller_check
         self.instruments = _Instruments.for_part(part)
+        # A token is verified (Ed25519) and parsed once, then reused until it expires or the
+        # key set reloads; the caller check (revocation, freeze) still runs on every call.
+        self.verified = VerifiedTokens(key_set, Caller.from_claims) if key_set is not None else None
 
     # -- the pieces ---------------------------------------------------------------------
     def _authenticate(self, method: str, md: dict[str, str]) -> tuple[Caller | None, bool]:
@@ -112,10 +125,10 @@ class PlumbingInterceptor(grpc.ServerInterceptor):
         if authorization:
             try:
                 scheme, _, token = authorization.partition(" ")
-                if scheme.lower() != "bearer" or not token or self.key_set is None:
+                if scheme.lower() != "bearer" or not token or self.verified is None:
                     raise errors.Unauthenticated("bearer token required", reason="token.invalid",
                                                  message_zh="访问令牌无效")
-                caller = Caller.from_claims(verify_access_token(token.strip(), self.key_set))
+                caller = self.verified.get(token.strip())
                 if self.caller_check is not None:
                     self.caller_check(caller)
             except grpc.RpcError:
@@ -169,8 +182,7 @@ class PlumbingInterceptor(grpc.ServerInterceptor):
                 context.abort(grpc.StatusCode.INTERNAL, f"internal error (correlation id {cid})")
             finally:
                 elapsed = time.perf_counter() - started
-                self.instruments.requests.labels(method, code.name).inc()
-                self.instruments.duration.labels(method).observe(elapsed)
+                self.instruments.record(method, code, elapsed)
                 log.info("grpc call", extra={
                     "grpc_method": method, "grpc_code": code.name,
                     "duration_ms": round(elapsed * 1000, 2),
