@@ -6,7 +6,8 @@ import importlib
 import os
 import sys
 
-# identity first: the other services' demo data refers to its org units and users.
+# identity first: the other services' demo data refers to its org units and users (scheduling's
+# demo campuses take their region and departments from identity's demo org tree, by code).
 SEED_MODULES = ["identity.demo_seed", "scheduling.demo_seed"]
 
 
