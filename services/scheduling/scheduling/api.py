@@ -450,6 +450,9 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
             if caller is None or caller.user_id != session.teacher_id or status != "signed_in":
                 scope.row_in_campus(s, caller, m.ScheduledSession, session.id, "session",
                                     "课次")
+            if request.substitute_teacher_id:  # never a teacher the caller cannot see
+                scope.row_in_campus(s, caller, m.Teacher, request.substitute_teacher_id,
+                                    "teacher", "教师")
             row = attendance.record(s, session_id=request.session_id, status=status,
                                     substitute_teacher_id=request.substitute_teacher_id,
                                     note=request.note,
