@@ -66,7 +66,7 @@ def create_floor_app(identity_target: str, redis_url: str,
     async def lifespan(app):
         channel = None
         if floor_grpc_target:
-            from identity.pb import identity_pb2_grpc
+            from contracts.identity import identity_pb2_grpc
 
             channel = aio_channel(floor_grpc_target)  # bound to the running loop
             stubs.append(identity_pb2_grpc.IdentityServiceStub(channel))
@@ -91,7 +91,7 @@ def create_floor_app(identity_target: str, redis_url: str,
     if floor_grpc_target:
         @app.get("/v1/users/{user_id}")
         async def user(user_id: str, request: Request):
-            from identity.pb import identity_pb2
+            from contracts.identity import identity_pb2
 
             token = request.headers.get("authorization", "")[7:]
             try:

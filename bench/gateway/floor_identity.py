@@ -16,8 +16,8 @@ import threading
 from concurrent import futures
 
 import grpc
-from identity.pb import identity_pb2 as pb
-from identity.pb import identity_pb2_grpc
+from contracts.identity import identity_pb2 as pb
+from contracts.identity import identity_pb2_grpc
 from kit.db import create_db_engine
 from sqlalchemy import text
 

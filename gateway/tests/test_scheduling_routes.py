@@ -50,6 +50,8 @@ LECTURE = pb.Lecture(section_id="sec-1", lecture_number=1, day=1, period=2, room
 TIMETABLE = pb.Timetable(id="tt-1", campus_id="c-1", term_id="term-1", version=2,
                          status=pb.TIMETABLE_STATUS_PUBLISHED, lectures=[LECTURE],
                          published_at=_ts(dt.datetime(2026, 3, 1, 8, 0)))
+CAMPUS = pb.Campus(id="c-1", name="北京校区", time_zone="Asia/Shanghai", region_id="r-north",
+                   department_ids=["d-1", "d-2"])
 SESSION = pb.Session(id="s-1", section_id="sec-1", lecture_number=1, date="2026-03-02", day=1,
                      period=2, starts_at=_ts(dt.datetime(2026, 3, 2, 2, 15)),
                      ends_at=_ts(dt.datetime(2026, 3, 2, 3, 45)), room_id="r-1",
@@ -92,11 +94,58 @@ class FakeScheduling(pb_grpc.SchedulingServiceServicer):
         context.abort(code, message)
 
     def ListRooms(self, request, context):
+        """Three rooms, paged like the service: an opaque token, INVALID_ARGUMENT for a bad
+        one (the real keyset tokens are tested against the real service)."""
         self._enter("ListRooms", request, context)
-        return pb.ListRoomsResponse(rooms=[
-            pb.Room(id=f"r-{i}", campus_id=request.campus_id, name=f"10{i}", capacity=30,
-                    features=["projector"], unavailable=[pb.SlotRef(day=1, period=1)],
-                    active=True) for i in range(1, 4)])
+        if request.page_token and not request.page_token.startswith("fake."):
+            self._abort(context, grpc.StatusCode.INVALID_ARGUMENT, "invalid.page_token",
+                        "invalid page token", "分页令牌无效")
+        start = int(request.page_token[5:]) if request.page_token else 0
+        end = start + (request.page_size or 100)
+        rooms = [pb.Room(id=f"r-{i}", campus_id=request.campus_id, name=f"10{i}", capacity=30,
+                         features=["projector"], unavailable=[pb.SlotRef(day=1, period=1)],
+                         active=True) for i in range(1, 4)]
+        following = f"fake.{end}" if end < len(rooms) else ""
+        return pb.ListRoomsResponse(rooms=rooms[start:end], next_page_token=following)
+
+    def UpsertCampus(self, request, context):
+        self._enter("UpsertCampus", request, context)
+        return pb.UpsertCampusResponse(campus=request.campus)
+
+    def GetCampus(self, request, context):
+        self._enter("GetCampus", request, context)
+        if request.campus_id != "c-1":  # missing or out of the caller's scope
+            self._abort(context, grpc.StatusCode.NOT_FOUND, "scheduling.campus_not_found",
+                        "campus not found", "校区不存在")
+        return pb.GetCampusResponse(campus=CAMPUS)
+
+    def ListCampuses(self, request, context):
+        self._enter("ListCampuses", request, context)
+        return pb.ListCampusesResponse(campuses=[CAMPUS], next_page_token="fake.1")  # noqa: S106
+
+    def CreateTerm(self, request, context):
+        self._enter("CreateTerm", request, context)
+        term = pb.Term()
+        term.CopyFrom(request.term)
+        term.id = term.id or "term-new"
+        return pb.CreateTermResponse(term=term)
+
+    def GetTerm(self, request, context):
+        self._enter("GetTerm", request, context, staff=False)
+        return pb.GetTermResponse(term=pb.Term(id=request.term_id, campus_id="c-1", name="春季",
+                                               start_date="2026-03-02", end_date="2026-06-30"))
+
+    def UpsertCourse(self, request, context):
+        self._enter("UpsertCourse", request, context)
+        return pb.UpsertCourseResponse(course=request.course)
+
+    def GetCourse(self, request, context):
+        self._enter("GetCourse", request, context)
+        return pb.GetCourseResponse(course=pb.Course(id=request.course_id, name="数学"))
+
+    def ListCourses(self, request, context):
+        self._enter("ListCourses", request, context)
+        return pb.ListCoursesResponse(courses=[pb.Course(id="math", name="数学")])
 
     def CreateRoom(self, request, context):
         self._enter("CreateRoom", request, context)
@@ -259,7 +308,8 @@ async def test_list_rooms_forwards_the_caller_and_pages(sched):
                                    headers=headers)
     assert first.status_code == 200, first.text
     body = first.json()
-    assert [r["id"] for r in body["items"]] == ["r-1", "r-2"] and body["next_cursor"] == "2"
+    assert [r["id"] for r in body["items"]] == ["r-1", "r-2"]
+    assert body["next_cursor"] == "fake.2"  # the service's token, passed through
     assert body["items"][0] == {"id": "r-1", "campus_id": "c-1", "name": "101", "capacity": 30,
                                 "features": ["projector"],
                                 "unavailable": [{"day": 1, "period": 1}], "active": True}
@@ -268,7 +318,10 @@ async def test_list_rooms_forwards_the_caller_and_pages(sched):
                                     headers=headers)
     assert [r["id"] for r in second.json()["items"]] == ["r-3"]
     assert second.json()["next_cursor"] is None
-    call = sched.scheduling.calls_to("ListRooms")[0]
+    first_call, second_call = sched.scheduling.calls_to("ListRooms")
+    assert (first_call.request.page_size, first_call.request.page_token) == (2, "")
+    assert (second_call.request.page_size, second_call.request.page_token) == (2, "fake.2")
+    call = first_call
     assert call.request.campus_id == "c-1"
     assert call.metadata["authorization"] == headers["Authorization"]
     assert call.metadata["x-correlation-id"] == "corr-rooms-1"
@@ -276,6 +329,60 @@ async def test_list_rooms_forwards_the_caller_and_pages(sched):
     records = sched.audit.by_correlation("corr-rooms-1")
     assert records[0]["action"] == "scheduling.rooms.list"
     assert (records[0]["target_type"], records[0]["target_id"]) == ("campus", "c-1")
+
+
+async def test_a_cursor_the_service_refuses_is_422(sched):
+    refused = await sched.client.get(f"{BASE}/campuses/c-1/rooms", headers=sched.auth("u-admin"),
+                                     params={"cursor": "edited.token"})
+    assert assert_problem(refused, 422, "invalid-page-token")["detail_zh"] == "分页令牌无效"
+
+
+async def test_campus_term_and_course_setup(sched):
+    admin = sched.auth("u-admin")
+    body = {"name": "北京校区", "region_id": "r-north", "department_ids": ["d-1", "d-2"]}
+    key = {**admin, "Idempotency-Key": "campus-put-1"}
+    put = await sched.client.put(f"{BASE}/campuses/c-1", json=body, headers=key)
+    assert put.status_code == 200, put.text
+    assert put.json() == {"id": "c-1", "name": "北京校区", "time_zone": "Asia/Shanghai",
+                          "region_id": "r-north", "department_ids": ["d-1", "d-2"]}
+    again = await sched.client.put(f"{BASE}/campuses/c-1", json=body, headers=key)
+    assert again.json() == put.json()
+    (call,) = sched.scheduling.calls_to("UpsertCampus")  # replayed, not forwarded twice
+    assert call.metadata["idempotency-key"] == "campus-put-1"
+    assert (call.request.campus.region_id, list(call.request.campus.department_ids)) == \
+        ("r-north", ["d-1", "d-2"])
+    reused = await sched.client.put(f"{BASE}/campuses/c-1", json={**body, "name": "x"},
+                                    headers=key)
+    assert reused.status_code == 422
+    got = await sched.client.get(f"{BASE}/campuses/c-1", headers=admin)
+    assert got.json()["region_id"] == "r-north"
+    assert_problem(await sched.client.get(f"{BASE}/campuses/c-9", headers=admin), 404)
+    listed = await sched.client.get(f"{BASE}/campuses", headers=admin, params={"limit": 1})
+    assert listed.json()["next_cursor"] == "fake.1" and listed.json()["items"][0]["id"] == "c-1"
+    assert sched.scheduling.calls_to("ListCampuses")[0].request.page_size == 1
+
+    term = await sched.client.post(f"{BASE}/campuses/c-1/terms", headers=admin, json={
+        "name": "2026 秋季", "start_date": "2026-09-01", "end_date": "2027-01-15"})
+    assert term.status_code == 201, term.text
+    assert term.headers["location"] == f"{BASE}/campuses/c-1/terms/term-new"
+    forwarded = sched.scheduling.calls_to("CreateTerm")[0].request.term
+    assert (forwarded.campus_id, forwarded.start_date, forwarded.end_date) == \
+        ("c-1", "2026-09-01", "2027-01-15")
+    one = await sched.client.get(f"{BASE}/campuses/c-1/terms/term-1", headers=admin)
+    assert one.status_code == 200 and one.json()["name"] == "春季"
+    # a term of another campus is not under this campus's path
+    assert_problem(await sched.client.get(f"{BASE}/campuses/c-2/terms/term-1", headers=admin),
+                   404, "not-found")
+
+    course = await sched.client.put(f"{BASE}/courses/math", headers=admin,
+                                    json={"name": "数学 Math"})
+    assert course.json() == {"id": "math", "name": "数学 Math"}
+    assert (await sched.client.get(f"{BASE}/courses/math", headers=admin)).json()["name"] == "数学"
+    courses = await sched.client.get(f"{BASE}/courses", headers=admin)
+    assert courses.json() == {"items": [{"id": "math", "name": "数学"}], "next_cursor": None}
+    denied = await sched.client.put(f"{BASE}/courses/math", headers=sched.auth("u-alice"),
+                                    json={"name": "x"})
+    assert_problem(denied, 403, "scheduling-staff-only")
 
 
 async def test_no_token_is_401_and_nothing_is_forwarded(sched):
@@ -511,6 +618,20 @@ BAD_REQUESTS = [
     ("GET", f"{BASE}/campuses/bad%20id/rooms", None),
     ("GET", f"{BASE}/campuses/c-1/rooms?limit=0", None),
     ("GET", f"{BASE}/campuses/c-1/rooms?cursor=abc", None),
+    ("GET", f"{BASE}/campuses?cursor=a.b%20c", None),
+    ("GET", f"{BASE}/courses?limit=501", None),
+    ("PUT", f"{BASE}/campuses/c-1", {"name": ""}),
+    ("PUT", f"{BASE}/campuses/c-1", {"name": "x", "time_zone": "Mars/Olympus"}),
+    ("PUT", f"{BASE}/campuses/c-1", {"name": "x", "region_id": "bad id"}),
+    ("PUT", f"{BASE}/campuses/c-1", {"name": "x", "department_ids": ["ok", "../no"]}),
+    ("POST", f"{BASE}/campuses/c-1/terms",
+     {"name": "t", "start_date": "2026-09-01", "end_date": "2026-08-31"}),
+    ("POST", f"{BASE}/campuses/c-1/terms",
+     {"name": "t", "start_date": "2026/09/01", "end_date": "2026-12-31"}),
+    ("POST", f"{BASE}/campuses/c-1/terms", {"start_date": "2026-09-01",
+                                             "end_date": "2026-12-31"}),
+    ("PUT", f"{BASE}/courses/math", {"name": ""}),
+    ("PUT", f"{BASE}/courses/bad%20id", {"name": "x"}),
     ("GET", f"{BASE}/campuses/c-1/sections?term_id=../x", None),
     ("GET", f"{BASE}/solve-jobs/{'x' * 80}", None),
     ("GET", f"{BASE}/campuses/c-1/terms/term-1/teachers/t.1/timetable", None),

@@ -11,10 +11,10 @@ import httpx
 import jwt
 import pytest
 import redis
+from contracts.scheduling import scheduling_pb2, scheduling_pb2_grpc
 from kit import testing
 from kit.grpc_errors import error_info
 from scheduling.demo_seed import CAMPUS_ID
-from scheduling.pb import scheduling_pb2, scheduling_pb2_grpc
 from system_under_test import grpc_serving, running_system
 
 PASSWORD = "educrm-demo"  # noqa: S105 - the documented demo password

@@ -18,7 +18,7 @@ from kit.events import make_envelope
 from system_under_test import running_system
 
 PASSWORD = "educrm-demo"  # noqa: S105 - the demo seed's documented password
-CAMPUS = "demo-campus-sh"  # scheduling.demo_seed
+CAMPUS = "demo-campus-bj"  # scheduling.demo_seed
 TERM = "demo-term"
 BASE = f"/v1/scheduling/campuses/{CAMPUS}"
 

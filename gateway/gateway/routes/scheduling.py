@@ -1,10 +1,13 @@
-"""Scheduling: rooms, teachers, timeslots, class sections, solving and publishing timetables,
-repairs (mark unavailable), conflict checks, timetable views and exports, teacher attendance.
+"""Scheduling: campuses, terms, the course catalogue, rooms, teachers, timeslots, class
+sections, solving and publishing timetables, repairs (mark unavailable), conflict checks,
+timetable views and exports, teacher attendance.
 
-The scheduling service decides who may do what (its staff roles; a teacher reads their own
-timetable and signs themselves in): its PERMISSION_DENIED comes back as a 403 problem. The
+The scheduling service decides who may do what (its staff roles and their data scope; a
+teacher reads their own timetable and signs themselves in): its PERMISSION_DENIED comes back
+as a 403 problem, a campus (or anything in it) outside the caller's data scope as 404. The
 gateway authenticates, audits (`ctx.target`), validates bodies strictly, keeps
-`Idempotency-Key` on writes and forwards it, and pages lists (`{items, next_cursor}`).
+`Idempotency-Key` on writes and forwards it, and forwards `limit`/`cursor` to the service's
+keyset pages (`{items, next_cursor}`; a cursor that was altered is a 422).
 
 The grpc.aio client lives on the app (`app.state.scheduling`), opened and closed by this
 router's lifespan, which the app's lifespan enters (gateway/app.py).
@@ -16,6 +19,7 @@ import contextlib
 import datetime as dt
 import re
 import urllib.parse
+import zoneinfo
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
@@ -23,11 +27,12 @@ from contracts.scheduling import scheduling_pb2 as pb
 from contracts.scheduling import scheduling_pb2_grpc as pb_grpc
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from google.protobuf.timestamp_pb2 import Timestamp
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..auth import Authenticated
 from ..context import RequestContext
 from ..idempotency import fingerprint, idempotency_key
+from ..problems import Problem
 from ..runtime import GatewayRuntime, forward_metadata
 from ..schemas import ID_PATTERN, Page, StrictBody
 from ..service_client import ServiceClient
@@ -71,6 +76,42 @@ def client_of(request: Request) -> SchedulingClient:
 
 
 # --- bodies ----------------------------------------------------------------------------------
+
+class CampusBody(StrictBody):
+    name: str = Field(min_length=1, max_length=200)
+    time_zone: str = Field(default="Asia/Shanghai", min_length=1, max_length=64,
+                           description="An IANA time zone name")
+    region_id: _ID | None = Field(default=None, description=(
+        "Identity's region org unit; without one only `all`-scope staff see the campus"))
+    department_ids: list[_ID] = Field(default_factory=list, max_length=100, description=(
+        "Identity's departments working at the campus (their department-scoped staff see it)"))
+
+    @field_validator("time_zone")
+    @classmethod
+    def known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            raise ValueError("unknown time zone") from None
+        return value
+
+
+class TermBody(StrictBody):
+    id: _ID | None = Field(default=None, description="Assigned when absent")
+    name: str = Field(min_length=1, max_length=200)
+    start_date: dt.date
+    end_date: dt.date = Field(description="On or after start_date")
+
+    @model_validator(mode="after")
+    def ordered(self) -> "TermBody":
+        if self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class CourseBody(StrictBody):
+    name: str = Field(min_length=1, max_length=200)
+
 
 class SlotIn(StrictBody):
     day: int = Field(ge=1, le=7, description="ISO weekday, 1 = Monday")
@@ -171,6 +212,19 @@ class AttendanceBody(StrictBody):
 
 
 # --- responses (OpenAPI) ---------------------------------------------------------------------
+
+class CampusOut(BaseModel):
+    id: str
+    name: str
+    time_zone: str
+    region_id: str | None
+    department_ids: list[str]
+
+
+class CourseOut(BaseModel):
+    id: str
+    name: str
+
 
 class Slot(BaseModel):
     day: int
@@ -360,6 +414,15 @@ def teacher_json(t: pb.Teacher) -> dict:
             "active": t.active}
 
 
+def campus_json(c: pb.Campus) -> dict:
+    return {"id": c.id, "name": c.name, "time_zone": c.time_zone, "region_id": c.region_id or None,
+            "department_ids": list(c.department_ids)}
+
+
+def course_json(c: pb.Course) -> dict:
+    return {"id": c.id, "name": c.name}
+
+
 def timeslot_json(t: pb.Timeslot) -> dict:
     return {"day": t.day, "period": t.period, "start_time": t.start_time,
             "end_time": t.end_time}
@@ -421,20 +484,20 @@ def session_json(s: pb.Session) -> dict:
 CampusId = Annotated[str, Path(pattern=ID_PATTERN, description="Campus id")]
 TermId = Annotated[str, Path(pattern=ID_PATTERN, description="Term id")]
 SubjectId = Annotated[str, Path(pattern=ID_PATTERN)]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Cursor = Annotated[str | None, Query(pattern=r"^[0-9]{1,6}$",
-                                     description="`next_cursor` of the previous page")]
+CourseId = Annotated[str, Path(pattern=ID_PATTERN, description="Course id")]
+Limit = Annotated[int, Query(ge=1, le=500)]  # the service's page size: 1..500
+Cursor = Annotated[str | None, Query(
+    max_length=1024, pattern=r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+$",
+    description="`next_cursor` of the previous page (opaque)")]
 _WRITE_ERRORS = {403: {"description": "Not scheduling staff"},
                  404: {"description": "Not found"},
                  409: {"description": "Conflict, or Idempotency-Key in use"},
                  422: {"description": "Invalid, or Idempotency-Key reused"}}
 
 
-def paged(items: list[dict], limit: int, cursor: str | None) -> dict:
-    """The service returns a campus's whole (small) list; the public API pages it."""
-    start = int(cursor or 0)
-    end = start + limit
-    return {"items": items[start:end], "next_cursor": str(end) if end < len(items) else None}
+def page(items: list[dict], response: Any) -> dict:
+    """A service page as the public API's: the service's keyset token is the cursor."""
+    return {"items": items, "next_cursor": response.next_page_token or None}
 
 
 def _slot_refs(slots: list[SlotIn]) -> list[pb.SlotRef]:
@@ -466,6 +529,101 @@ async def _read(request: Request, auth: Authenticated, ctx: RequestContext, meth
     return await client_of(request).call(method, message, forward_metadata(ctx, auth))
 
 
+# --- campuses, terms, courses ----------------------------------------------------------------
+
+@router.get("/campuses", name="scheduling.campuses.list", response_model=Page[CampusOut])
+async def list_campuses(request: Request, auth: Auth, ctx: Ctx, limit: Limit = 100,
+                        cursor: Cursor = None) -> dict:
+    """The campuses in the caller's data scope."""
+    ctx.target("campus")
+    response = await _read(request, auth, ctx, "ListCampuses",
+                           pb.ListCampusesRequest(page_size=limit, page_token=cursor or ""))
+    return page([campus_json(c) for c in response.campuses], response)
+
+
+@router.get("/campuses/{campus_id}", name="scheduling.campuses.get", response_model=CampusOut)
+async def get_campus(campus_id: CampusId, request: Request, auth: Auth, ctx: Ctx) -> dict:
+    ctx.target("campus", campus_id)
+    response = await _read(request, auth, ctx, "GetCampus",
+                           pb.GetCampusRequest(campus_id=campus_id))
+    return campus_json(response.campus)
+
+
+@router.put("/campuses/{campus_id}", name="scheduling.campuses.put", response_model=CampusOut)
+async def put_campus(campus_id: CampusId, body: CampusBody, request: Request, auth: Auth,
+                     ctx: Ctx, rt: Runtime):
+    """Create or replace a campus (its id is identity's org unit id of the branch). It must
+    stay within the caller's data scope (a director places it in their region)."""
+    ctx.target("campus", campus_id)
+    return await _write(
+        request, auth, ctx, rt, body, "UpsertCampus",
+        lambda _key: pb.UpsertCampusRequest(campus=pb.Campus(
+            id=campus_id, name=body.name, time_zone=body.time_zone,
+            region_id=body.region_id or "", department_ids=body.department_ids)),
+        lambda r: campus_json(r.campus))
+
+
+@router.post("/campuses/{campus_id}/terms", name="scheduling.terms.create", status_code=201,
+             response_model=TermOut)
+async def create_term(campus_id: CampusId, body: TermBody, request: Request, auth: Auth,
+                      ctx: Ctx, rt: Runtime):
+    ctx.target("term", body.id or "")
+
+    def created(response) -> tuple[str, str]:
+        ctx.response_headers["Location"] = \
+            f"{PREFIX}/campuses/{campus_id}/terms/{response.term.id}"
+        return "term", response.term.id
+
+    return await _write(
+        request, auth, ctx, rt, body, "CreateTerm",
+        lambda _key: pb.CreateTermRequest(term=pb.Term(
+            id=body.id or "", campus_id=campus_id, name=body.name,
+            start_date=body.start_date.isoformat(), end_date=body.end_date.isoformat())),
+        lambda r: term_json(r.term), status=201, target=created)
+
+
+@router.get("/campuses/{campus_id}/terms/{term_id}", name="scheduling.terms.get",
+            response_model=TermOut)
+async def get_term(campus_id: CampusId, term_id: TermId, request: Request, auth: Auth,
+                   ctx: Ctx) -> dict:
+    ctx.target("term", term_id)
+    response = await _read(request, auth, ctx, "GetTerm", pb.GetTermRequest(term_id=term_id))
+    if response.term.campus_id != campus_id:  # another campus's term is not under this path
+        raise Problem(404, "not-found", "Not found", detail="term not found",
+                      detail_zh="学期不存在")
+    return term_json(response.term)
+
+
+@router.get("/courses", name="scheduling.courses.list", response_model=Page[CourseOut])
+async def list_courses(request: Request, auth: Auth, ctx: Ctx, limit: Limit = 100,
+                       cursor: Cursor = None) -> dict:
+    """The course catalogue (company-wide, read by every campus)."""
+    ctx.target("course")
+    response = await _read(request, auth, ctx, "ListCourses",
+                           pb.ListCoursesRequest(page_size=limit, page_token=cursor or ""))
+    return page([course_json(c) for c in response.courses], response)
+
+
+@router.get("/courses/{course_id}", name="scheduling.courses.get", response_model=CourseOut)
+async def get_course(course_id: CourseId, request: Request, auth: Auth, ctx: Ctx) -> dict:
+    ctx.target("course", course_id)
+    response = await _read(request, auth, ctx, "GetCourse",
+                           pb.GetCourseRequest(course_id=course_id))
+    return course_json(response.course)
+
+
+@router.put("/courses/{course_id}", name="scheduling.courses.put", response_model=CourseOut)
+async def put_course(course_id: CourseId, body: CourseBody, request: Request, auth: Auth,
+                     ctx: Ctx, rt: Runtime):
+    """Create or rename a course of the scheduling catalogue (normally fed by enrollment);
+    `all`-scope staff only, as the catalogue is shared by every campus."""
+    ctx.target("course", course_id)
+    return await _write(
+        request, auth, ctx, rt, body, "UpsertCourse",
+        lambda _key: pb.UpsertCourseRequest(course=pb.Course(id=course_id, name=body.name)),
+        lambda r: course_json(r.course))
+
+
 # --- reference data --------------------------------------------------------------------------
 
 @router.get("/campuses/{campus_id}/rooms", name="scheduling.rooms.list",
@@ -473,9 +631,9 @@ async def _read(request: Request, auth: Authenticated, ctx: RequestContext, meth
 async def list_rooms(campus_id: CampusId, request: Request, auth: Auth, ctx: Ctx,
                      limit: Limit = 100, cursor: Cursor = None) -> dict:
     ctx.target("campus", campus_id)
-    response = await _read(request, auth, ctx, "ListRooms",
-                           pb.ListRoomsRequest(campus_id=campus_id))
-    return paged([room_json(r) for r in response.rooms], limit, cursor)
+    response = await _read(request, auth, ctx, "ListRooms", pb.ListRoomsRequest(
+        campus_id=campus_id, page_size=limit, page_token=cursor or ""))
+    return page([room_json(r) for r in response.rooms], response)
 
 
 def _room(campus_id: str, room_id: str, body: RoomBody) -> pb.Room:
@@ -511,9 +669,9 @@ async def update_room(campus_id: CampusId, room_id: SubjectId, body: RoomBody,
 async def list_teachers(campus_id: CampusId, request: Request, auth: Auth, ctx: Ctx,
                         limit: Limit = 100, cursor: Cursor = None) -> dict:
     ctx.target("campus", campus_id)
-    response = await _read(request, auth, ctx, "ListTeachers",
-                           pb.ListTeachersRequest(campus_id=campus_id))
-    return paged([teacher_json(t) for t in response.teachers], limit, cursor)
+    response = await _read(request, auth, ctx, "ListTeachers", pb.ListTeachersRequest(
+        campus_id=campus_id, page_size=limit, page_token=cursor or ""))
+    return page([teacher_json(t) for t in response.teachers], response)
 
 
 def _teacher(campus_id: str, teacher_id: str, body: TeacherBody) -> pb.Teacher:
@@ -549,9 +707,9 @@ async def update_teacher(campus_id: CampusId, teacher_id: SubjectId, body: Teach
 async def list_timeslots(campus_id: CampusId, request: Request, auth: Auth, ctx: Ctx,
                          limit: Limit = 200, cursor: Cursor = None) -> dict:
     ctx.target("campus", campus_id)
-    response = await _read(request, auth, ctx, "ListTimeslots",
-                           pb.ListTimeslotsRequest(campus_id=campus_id))
-    return paged([timeslot_json(t) for t in response.timeslots], limit, cursor)
+    response = await _read(request, auth, ctx, "ListTimeslots", pb.ListTimeslotsRequest(
+        campus_id=campus_id, page_size=limit, page_token=cursor or ""))
+    return page([timeslot_json(t) for t in response.timeslots], response)
 
 
 @router.put("/campuses/{campus_id}/timeslots", name="scheduling.timeslots.set",
@@ -573,9 +731,9 @@ async def set_timeslots(campus_id: CampusId, body: TimeslotsBody, request: Reque
 async def list_terms(campus_id: CampusId, request: Request, auth: Auth, ctx: Ctx,
                      limit: Limit = 100, cursor: Cursor = None) -> dict:
     ctx.target("campus", campus_id)
-    response = await _read(request, auth, ctx, "ListTerms",
-                           pb.ListTermsRequest(campus_id=campus_id))
-    return paged([term_json(t) for t in response.terms], limit, cursor)
+    response = await _read(request, auth, ctx, "ListTerms", pb.ListTermsRequest(
+        campus_id=campus_id, page_size=limit, page_token=cursor or ""))
+    return page([term_json(t) for t in response.terms], response)
 
 
 @router.get("/campuses/{campus_id}/sections", name="scheduling.sections.list",
@@ -588,8 +746,9 @@ async def list_sections(
 ) -> dict:
     ctx.target("campus", campus_id)
     response = await _read(request, auth, ctx, "ListClassSections", pb.ListClassSectionsRequest(
-        campus_id=campus_id, term_id=term_id or "", course_id=course_id or ""))
-    return paged([section_json(s) for s in response.sections], limit, cursor)
+        campus_id=campus_id, term_id=term_id or "", course_id=course_id or "", page_size=limit,
+        page_token=cursor or ""))
+    return page([section_json(s) for s in response.sections], response)
 
 
 def _section(campus_id: str, section_id: str, body: SectionBody) -> pb.ClassSection:

@@ -120,3 +120,17 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def org_unit_ids(settings: IdentitySettings | None = None) -> dict[str, str]:
+    """The demo org units' ids by code (for other services' demo seeds, which place their
+    demo rows in this tree); empty when identity's demo data is not there."""
+    settings = settings or load_settings()
+    db = Database(settings.database_url)
+    try:
+        with db.session() as s:
+            codes = [code for code, *_ in ORG_UNITS]
+            return dict(s.execute(select(OrgUnit.code, OrgUnit.id)
+                                  .where(OrgUnit.code.in_(codes))).all())
+    finally:
+        db.dispose()

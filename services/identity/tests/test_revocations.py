@@ -8,10 +8,10 @@ import json
 
 import grpc
 import pytest
+from contracts.identity import identity_pb2 as pb
 from identity import revocations
 from identity.api import Application
 from identity.models import User
-from identity.pb import identity_pb2 as pb
 from kit import grpc_client
 from kit.caller import Caller
 from kit.grpc_errors import error_info

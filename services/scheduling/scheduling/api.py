@@ -11,9 +11,10 @@ import logging
 
 from contracts.scheduling import scheduling_pb2 as pb
 from contracts.scheduling import scheduling_pb2_grpc as pb_grpc
-from kit import grpc_server, idempotency
+from kit import data_scope, grpc_server, idempotency
+from kit.caller import DataScope
 from kit.db import Database
-from kit.errors import InvalidArgument
+from kit.errors import InvalidArgument, NotFound
 from kit.grpc_context import idempotency_key
 from sqlalchemy import func, select
 
@@ -22,9 +23,11 @@ from . import (
     attendance,
     conflicts,
     convert,
+    lists,
     placing,
     reference_data,
     repository,
+    scope,
     timetable_export,
     timetables,
     views,
@@ -54,37 +57,65 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
     def _staff(self):
         return access.require_staff(self.staff)
 
-    def _idempotent(self, method: str, request, response_type, apply):
+    def _idempotent(self, method: str, request, response_type, apply, caller=None):
         """Run `apply(session)` once per idempotency key (kit.idempotency.run_once): the same
-        key + the same request → the stored response; a different request → error. The
-        effect and the stored response commit in one transaction."""
+        key + the same request from the same caller → the stored response; a different
+        request (or another caller's) → error. The effect and the stored response commit in
+        one transaction."""
         key = idempotency_key() or getattr(request, "idempotency_key", "")
-        return idempotency.run_once(self.db, key, method, idempotency.protobuf_fingerprint(request),
-                                    apply, idempotency.protobuf_codec(response_type))
+        print_ = idempotency.fingerprint([caller.user_id if caller else "",
+                                          idempotency.protobuf_fingerprint(request)])
+        return idempotency.run_once(self.db, key, method, print_, apply,
+                                    idempotency.protobuf_codec(response_type))
+
+    @staticmethod
+    def _campus_msg(s, c: m.Campus) -> pb.Campus:
+        return convert.campus(c, scope.department_ids(s, c.id))
 
     # ---- reference data --------------------------------------------------------------
     def UpsertCampus(self, request, context):
-        self._staff()
+        caller = self._staff()
+        msg = request.campus
         with self.db.session() as s:
-            c = reference_data.upsert_campus(s, request.campus.id, request.campus.name,
-                                             request.campus.time_zone or self.settings.time_zone)
-            return pb.UpsertCampusResponse(campus=convert.campus(c))
+            if s.get(m.Campus, msg.id) is not None:
+                scope.campus(s, caller, msg.id)  # an existing campus out of scope: not found
+            scope.check_placement(caller, msg.region_id, msg.department_ids)
+            c = reference_data.upsert_campus(
+                s, msg.id, msg.name, msg.time_zone or self.settings.time_zone,
+                region_id=msg.region_id, department_ids=list(msg.department_ids))
+            return pb.UpsertCampusResponse(campus=self._campus_msg(s, c))
+
+    def GetCampus(self, request, context):
+        caller = self._staff()
+        with self.db.session() as s:
+            return pb.GetCampusResponse(
+                campus=self._campus_msg(s, scope.campus(s, caller, request.campus_id)))
+
+    def ListCampuses(self, request, context):
+        caller = self._staff()
+        with self.db.session() as s:
+            page = lists.campuses(s, caller, request.page_size, request.page_token)
+            return pb.ListCampusesResponse(campuses=[self._campus_msg(s, c) for c in page.rows],
+                                           next_page_token=page.next_token)
 
     def SetTimeslots(self, request, context):
-        self._staff()
+        caller = self._staff()
         with self.db.session() as s:
+            scope.campus(s, caller, request.campus_id)
             rows = reference_data.set_timeslots(s, request.campus_id, [
                 (t.day, t.period, t.start_time, t.end_time) for t in request.timeslots])
             return pb.SetTimeslotsResponse(timeslots=[convert.timeslot(t) for t in rows])
 
     def ListTimeslots(self, request, context):
         with self.db.session() as s:
-            rows = s.scalars(select(m.Timeslot).where(m.Timeslot.campus_id == request.campus_id)
-                             .order_by(m.Timeslot.day, m.Timeslot.period))
-            return pb.ListTimeslotsResponse(timeslots=[convert.timeslot(t) for t in rows])
+            access.require_campus_reader(s, self.staff, request.campus_id)
+            page = lists.timeslots(s, request.campus_id, request.page_size, request.page_token)
+            return pb.ListTimeslotsResponse(timeslots=[convert.timeslot(t) for t in page.rows],
+                                            next_page_token=page.next_token)
 
-    def _save_room(self, room_msg, row):
+    def _save_room(self, caller, room_msg, row):
         with self.db.session() as s:
+            scope.campus(s, caller, room_msg.campus_id)
             row = row or s.get(m.Room, room_msg.id) or m.Room()
             if room_msg.id and not row.id:
                 row.id = room_msg.id
@@ -95,7 +126,7 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
             return convert.room(r)
 
     def CreateRoom(self, request, context):
-        self._staff()
+        caller = self._staff()
         with self.db.session() as s:
             if request.room.id and s.get(m.Room, request.room.id) is not None:
                 raise InvalidArgument("room id exists; use UpdateRoom", message_zh="教室已存在")
@@ -103,28 +134,30 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
         msg.CopyFrom(request.room)
         if not request.HasField("room") or not msg.active:
             msg.active = True  # a new room is in use unless said otherwise later
-        return pb.CreateRoomResponse(room=self._save_room(msg, None))
+        return pb.CreateRoomResponse(room=self._save_room(caller, msg, None))
 
     def UpdateRoom(self, request, context):
-        self._staff()
+        caller = self._staff()
         with self.db.session() as s:
-            repository.get_or_404(s, m.Room, request.room.id, "room", "教室")
-        return pb.UpdateRoomResponse(room=self._save_room(request.room, None))
+            scope.row_in_campus(s, caller, m.Room, request.room.id, "room", "教室")
+        return pb.UpdateRoomResponse(room=self._save_room(caller, request.room, None))
 
     def ListRooms(self, request, context):
-        self._staff()
+        caller = self._staff()
         with self.db.session() as s:
-            rows = s.scalars(select(m.Room).where(m.Room.campus_id == request.campus_id)
-                             .order_by(m.Room.name))
-            return pb.ListRoomsResponse(rooms=[convert.room(r) for r in rows])
+            scope.campus(s, caller, request.campus_id)
+            page = lists.rooms(s, request.campus_id, request.page_size, request.page_token)
+            return pb.ListRoomsResponse(rooms=[convert.room(r) for r in page.rows],
+                                        next_page_token=page.next_token)
 
-    def _save_teacher(self, msg, create: bool):
+    def _save_teacher(self, caller, msg, create: bool):
         with self.db.session() as s:
+            scope.campus(s, caller, msg.campus_id)
             row = s.get(m.Teacher, msg.id)
             if create and row is not None:
                 raise InvalidArgument("teacher exists; use UpdateTeacher", message_zh="教师已存在")
-            if not create and row is None:
-                repository.get_or_404(s, m.Teacher, msg.id, "teacher", "教师")
+            if not create:
+                row = scope.row_in_campus(s, caller, m.Teacher, msg.id, "teacher", "教师")
             row = row or m.Teacher(id=msg.id)
             t = reference_data.save_teacher(
                 s, row, campus_id=msg.campus_id, name=msg.name, course_ids=msg.course_ids,
@@ -132,50 +165,80 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
             return convert.teacher(t)
 
     def CreateTeacher(self, request, context):
-        self._staff()
-        return pb.CreateTeacherResponse(teacher=self._save_teacher(request.teacher, True))
+        caller = self._staff()
+        return pb.CreateTeacherResponse(teacher=self._save_teacher(caller, request.teacher, True))
 
     def UpdateTeacher(self, request, context):
-        self._staff()
-        return pb.UpdateTeacherResponse(teacher=self._save_teacher(request.teacher, False))
+        caller = self._staff()
+        return pb.UpdateTeacherResponse(
+            teacher=self._save_teacher(caller, request.teacher, False))
 
     def ListTeachers(self, request, context):
-        self._staff()
+        caller = self._staff()
         with self.db.session() as s:
-            rows = s.scalars(select(m.Teacher).where(m.Teacher.campus_id == request.campus_id)
-                             .order_by(m.Teacher.name))
-            return pb.ListTeachersResponse(teachers=[convert.teacher(t) for t in rows])
+            scope.campus(s, caller, request.campus_id)
+            page = lists.teachers(s, request.campus_id, request.page_size, request.page_token)
+            return pb.ListTeachersResponse(teachers=[convert.teacher(t) for t in page.rows],
+                                           next_page_token=page.next_token)
 
     def CreateTerm(self, request, context):
-        self._staff()
+        caller = self._staff()
         t = request.term
         with self.db.session() as s:
+            scope.campus(s, caller, t.campus_id)
             row = reference_data.create_term(s, term_id=t.id, campus_id=t.campus_id, name=t.name,
                                              start=t.start_date, end=t.end_date)
             return pb.CreateTermResponse(term=convert.term(row))
 
+    def GetTerm(self, request, context):
+        with self.db.session() as s:
+            row = repository.get_or_404(s, m.Term, request.term_id, "term", "学期")
+            try:
+                access.require_campus_reader(s, self.staff, row.campus_id)
+            except NotFound:
+                raise scope.not_found("term", "学期", request.term_id) from None
+            return pb.GetTermResponse(term=convert.term(row))
+
     def ListTerms(self, request, context):
         with self.db.session() as s:
-            rows = s.scalars(select(m.Term).where(m.Term.campus_id == request.campus_id)
-                             .order_by(m.Term.start_date))
-            return pb.ListTermsResponse(terms=[convert.term(t) for t in rows])
+            access.require_campus_reader(s, self.staff, request.campus_id)
+            page = lists.terms(s, request.campus_id, request.page_size, request.page_token)
+            return pb.ListTermsResponse(terms=[convert.term(t) for t in page.rows],
+                                        next_page_token=page.next_token)
 
     def UpsertCourse(self, request, context):
-        self._staff()
+        access.require_catalogue_writer(self.staff)
         with self.db.session() as s:
             c = reference_data.upsert_course(s, request.course.id, request.course.name)
             return pb.UpsertCourseResponse(course=pb.Course(id=c.id, name=c.name))
 
-    def _save_section(self, msg, create: bool):
+    def GetCourse(self, request, context):
+        self._staff()
         with self.db.session() as s:
+            c = repository.get_or_404(s, m.Course, request.course_id, "course", "课程")
+            return pb.GetCourseResponse(course=pb.Course(id=c.id, name=c.name))
+
+    def ListCourses(self, request, context):
+        self._staff()
+        with self.db.session() as s:
+            page = lists.courses(s, request.page_size, request.page_token)
+            return pb.ListCoursesResponse(
+                courses=[pb.Course(id=c.id, name=c.name) for c in page.rows],
+                next_page_token=page.next_token)
+
+    def _save_section(self, caller, msg, create: bool):
+        with self.db.session() as s:
+            scope.campus(s, caller, msg.campus_id)
             row = s.get(m.ClassSection, msg.id) if msg.id else None
             if create and row is not None:
                 raise InvalidArgument("section exists; use UpdateClassSection",
                                       message_zh="班级已存在")
-            if not create and row is None:
-                repository.get_or_404(s, m.ClassSection, msg.id, "section", "班级")
+            if not create:
+                row = scope.row_in_campus(s, caller, m.ClassSection, msg.id, "section", "班级")
             if row is None:
                 row = m.ClassSection(id=msg.id) if msg.id else m.ClassSection()
+            for teacher_id in {msg.teacher_id, *msg.teacher_candidate_ids} - {""}:
+                scope.row_in_campus(s, caller, m.Teacher, teacher_id, "teacher", "教师")
             sec = reference_data.save_section(
                 s, row, campus_id=msg.campus_id, term_id=msg.term_id, course_id=msg.course_id,
                 name=msg.name, teacher_id=msg.teacher_id,
@@ -191,24 +254,24 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
                         .where(m.Placement.section_id == section_id))
 
     def CreateClassSection(self, request, context):
-        self._staff()
-        return pb.CreateClassSectionResponse(section=self._save_section(request.section, True))
+        caller = self._staff()
+        return pb.CreateClassSectionResponse(
+            section=self._save_section(caller, request.section, True))
 
     def UpdateClassSection(self, request, context):
-        self._staff()
-        return pb.UpdateClassSectionResponse(section=self._save_section(request.section, False))
+        caller = self._staff()
+        return pb.UpdateClassSectionResponse(
+            section=self._save_section(caller, request.section, False))
 
     def ListClassSections(self, request, context):
-        self._staff()
+        caller = self._staff()
         with self.db.session() as s:
-            query = select(m.ClassSection).where(m.ClassSection.campus_id == request.campus_id)
-            if request.term_id:
-                query = query.where(m.ClassSection.term_id == request.term_id)
-            if request.course_id:
-                query = query.where(m.ClassSection.course_id == request.course_id)
-            rows = list(s.scalars(query.order_by(m.ClassSection.name)))
+            scope.campus(s, caller, request.campus_id)
+            page = lists.sections(s, request.campus_id, request.term_id, request.course_id,
+                                  request.page_size, request.page_token)
             return pb.ListClassSectionsResponse(
-                sections=[convert.section(r, self._placed(s, r.id)) for r in rows])
+                sections=[convert.section(r, self._placed(s, r.id)) for r in page.rows],
+                next_page_token=page.next_token)
 
     # ---- solving and publishing ------------------------------------------------------
     def SolveTimetable(self, request, context):
@@ -217,35 +280,45 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
         if limit < 0 or limit > 3600:
             raise InvalidArgument("time limit must be within 1..3600 s",
                                   message_zh="时限应在 1..3600 秒")
+        with self.db.session() as s:
+            scope.campus(s, caller, request.campus_id)
         job = self.runner.submit(campus_id=request.campus_id, term_id=request.term_id,
                                  time_limit=limit, seed=request.seed,
                                  requested_by=caller.user_id if caller else None)
         return pb.SolveTimetableResponse(job=convert.job(job))
 
     def GetSolveJob(self, request, context):
-        self._staff()
+        caller = self._staff()
         with self.db.session() as s:
-            job = repository.get_or_404(s, m.SolveJob, request.job_id, "solve job", "排课任务")
+            job = scope.row_in_campus(s, caller, m.SolveJob, request.job_id, "solve job",
+                                      "排课任务")
             return pb.GetSolveJobResponse(job=convert.job(job))
 
     def PublishTimetable(self, request, context):
-        self._staff()
-        with self.db.session() as s:
+        caller = self._staff()
+        with self.db.session() as s:  # out of scope: not found, before any stored answer
+            scope.row_in_campus(s, caller, m.Timetable, request.timetable_id, "timetable", "课表")
+
+        def apply(s) -> pb.PublishTimetableResponse:
             published = timetables.publish(s, request.timetable_id)
-            result = published.sessions
             lectures = [convert.lecture(x)
                         for x in repository.lectures_of(s, published.timetable.id)]
             return pb.PublishTimetableResponse(
                 timetable=convert.timetable(published.timetable, lectures),
-                sessions_scheduled=result.scheduled)
+                sessions_scheduled=published.sessions.scheduled)
+
+        return self._idempotent("PublishTimetable", request, pb.PublishTimetableResponse,
+                                apply, caller)
 
     def MarkUnavailable(self, request, context):
-        self._staff()
+        caller = self._staff()
         limit = request.time_limit_seconds or self.settings.repair_time_limit_seconds
         args = dict(campus_id=request.campus_id, term_id=request.term_id,
                     teacher_id=request.teacher_id, room_id=request.room_id,
                     slots=reference_data_slots(request.slots), reason=request.reason,
                     dry_run=request.dry_run, time_limit=limit)
+        with self.db.session() as s:
+            scope.campus(s, caller, request.campus_id)
 
         def repair(s) -> pb.MarkUnavailableResponse:
             repair = timetables.mark_unavailable(s, **args)
@@ -272,11 +345,12 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
             except _Rollback as done:
                 return done.result
 
-        return self._idempotent("MarkUnavailable", request, pb.MarkUnavailableResponse, apply)
+        return self._idempotent("MarkUnavailable", request, pb.MarkUnavailableResponse, apply,
+                                caller)
 
     # ---- placement and conflicts -----------------------------------------------------
     def PlaceStudent(self, request, context):
-        self._staff()
+        caller = self._staff()
         req = placing.PlacementRequest(student_id=request.student_id, course_id=request.course_id,
                                        campus_id=request.campus_id, term_id=request.term_id,
                                        enrollment_id=request.enrollment_id)
@@ -284,6 +358,14 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
             raise InvalidArgument("student_id and course_id are required",
                                   message_zh="学员和课程必填")
         with self.db.session() as s:
+            if caller is not None and not req.campus_id:
+                # a scoped caller places within one campus of theirs, never "anywhere"
+                if data_scope.effective_scope(caller) != DataScope.ALL:
+                    raise InvalidArgument("campus_id is required for your data scope",
+                                          reason="scheduling.campus_required",
+                                          message_zh="请指定校区")
+            elif req.campus_id:
+                scope.campus(s, caller, req.campus_id)
             decision = placing.place(s, req, dry_run=request.dry_run)
         return pb.PlaceStudentResponse(
             placed=decision.placed, section_id=decision.section_id or "",
@@ -292,10 +374,10 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
                         for r in decision.rejections])
 
     def CheckConflicts(self, request, context):
-        self._staff()
+        caller = self._staff()
         with self.db.session() as s:
-            timetable = repository.get_or_404(s, m.Timetable, request.timetable_id,
-                                              "timetable", "课表")
+            timetable = scope.row_in_campus(s, caller, m.Timetable, request.timetable_id,
+                                            "timetable", "课表")
             ct = repository.load_campus_term(s, timetable.campus_id, timetable.term_id)
             lectures = repository.lectures_of(s, timetable.id)
         change = conflicts.ProposedChange(
@@ -311,13 +393,19 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
     def _view(self, q) -> views.TimetableViewData:
         view = convert.VIEW_NAMES[q.view]
         if view == "teacher":
-            access.require_staff_or_self_teacher(self.staff, q.subject_id)
+            caller = access.require_staff_or_self_teacher(self.staff, q.subject_id)
+            own = caller is not None and caller.user_id == q.subject_id
         else:
-            self._staff()
+            caller, own = self._staff(), False
         with self.db.session() as s:
-            return views.load_view(s, campus_id=q.campus_id, term_id=q.term_id, view=view,
+            if not own:  # a teacher's own timetable is theirs wherever they teach
+                scope.campus(s, caller, q.campus_id)
+            data = views.load_view(s, campus_id=q.campus_id, term_id=q.term_id, view=view,
                                    subject_id=q.subject_id, timetable_id=q.timetable_id,
                                    include_sessions=q.include_sessions)
+            if not own and not scope.campus_visible(s, caller, data.timetable.campus_id):
+                raise scope.not_found("timetable", "课表", q.timetable_id)
+            return data
 
     def GetTimetable(self, request, context):
         data = self._view(request)
@@ -359,6 +447,12 @@ class SchedulingServicer(pb_grpc.SchedulingServiceServicer):
                 caller = access.require_staff_or_self_teacher(self.staff, session.teacher_id)
             else:
                 caller = self._staff()
+            if caller is None or caller.user_id != session.teacher_id or status != "signed_in":
+                scope.row_in_campus(s, caller, m.ScheduledSession, session.id, "session",
+                                    "课次")
+            if request.substitute_teacher_id:  # never a teacher the caller cannot see
+                scope.row_in_campus(s, caller, m.Teacher, request.substitute_teacher_id,
+                                    "teacher", "教师")
             row = attendance.record(s, session_id=request.session_id, status=status,
                                     substitute_teacher_id=request.substitute_teacher_id,
                                     note=request.note,

@@ -39,8 +39,9 @@ def slots_out(value) -> list[pb.SlotRef]:
     return [pb.SlotRef(day=d, period=p) for d, p in value or ()]
 
 
-def campus(c: m.Campus) -> pb.Campus:
-    return pb.Campus(id=c.id, name=c.name, time_zone=c.time_zone)
+def campus(c: m.Campus, department_ids: list[str]) -> pb.Campus:
+    return pb.Campus(id=c.id, name=c.name, time_zone=c.time_zone, region_id=c.region_id or "",
+                     department_ids=department_ids)
 
 
 def timeslot(t: m.Timeslot) -> pb.Timeslot:

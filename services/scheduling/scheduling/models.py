@@ -43,10 +43,22 @@ def utcnow() -> dt.datetime:
 
 
 class Campus(Base):
+    """A campus and where it sits in identity's org tree, for data scope (access.py): its
+    region, and the departments that work at it (a department-scoped user sees those)."""
     __tablename__ = "campuses"
+    __table_args__ = (Index("ix_campuses_name_id", "name", "id"),)
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # identity's org unit id
     name: Mapped[str] = mapped_column(String(200))
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # identity's region org unit; NULL = not placed yet, seen by `all`-scope callers only
+    region_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+
+
+class CampusDepartment(Base):
+    """A department (identity's org unit) working at a campus."""
+    __tablename__ = "campus_departments"
+    campus_id: Mapped[str] = mapped_column(ForeignKey("campuses.id"), primary_key=True)
+    department_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class Timeslot(Base):
@@ -74,6 +86,7 @@ class Room(Base):
 
 class Teacher(Base):
     __tablename__ = "teachers"
+    __table_args__ = (Index("ix_teachers_campus_name_id", "campus_id", "name", "id"),)
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # identity's user id
     campus_id: Mapped[str] = mapped_column(ForeignKey("campuses.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -84,6 +97,7 @@ class Teacher(Base):
 
 class Term(Base):
     __tablename__ = "terms"
+    __table_args__ = (Index("ix_terms_campus_start_id", "campus_id", "start_date", "id"),)
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     campus_id: Mapped[str] = mapped_column(ForeignKey("campuses.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -94,12 +108,14 @@ class Term(Base):
 class Course(Base):
     """Read model of enrollment's course catalogue: only what scheduling shows."""
     __tablename__ = "courses"
+    __table_args__ = (Index("ix_courses_name_id", "name", "id"),)
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
 
 
 class ClassSection(Base):
     __tablename__ = "class_sections"
+    __table_args__ = (Index("ix_class_sections_campus_name_id", "campus_id", "name", "id"),)
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     campus_id: Mapped[str] = mapped_column(ForeignKey("campuses.id"), index=True)
     term_id: Mapped[str] = mapped_column(ForeignKey("terms.id"), index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kit.errors import AlreadyExists, InvalidArgument
 from sqlalchemy import delete, select
@@ -29,13 +30,26 @@ def check_slots(slots: Iterable[tuple[int, int]]) -> list[list[int]]:
     return [list(s) for s in sorted(out)]
 
 
-def upsert_campus(db: Session, campus_id: str, name: str, time_zone: str) -> m.Campus:
+def upsert_campus(db: Session, campus_id: str, name: str, time_zone: str, *,
+                  region_id: str | None = None,
+                  department_ids: Iterable[str] | None = None) -> m.Campus:
+    """Create or replace a campus; `department_ids` None keeps the current departments."""
     if not campus_id or not name:
         raise _invalid("campus id and name are required", "校区编号和名称必填")
+    try:
+        ZoneInfo(time_zone or "Asia/Shanghai")
+    except (ValueError, ZoneInfoNotFoundError):
+        raise _invalid(f"unknown time zone {time_zone!r}", "未知的时区") from None
     campus = db.get(m.Campus, campus_id) or m.Campus(id=campus_id)
     campus.name, campus.time_zone = name, time_zone or "Asia/Shanghai"
+    campus.region_id = region_id or None
     db.add(campus)
     db.flush()
+    if department_ids is not None:
+        db.execute(delete(m.CampusDepartment).where(m.CampusDepartment.campus_id == campus_id))
+        db.add_all(m.CampusDepartment(campus_id=campus_id, department_id=d)
+                   for d in sorted(set(department_ids)))
+        db.flush()
     return campus
 
 

@@ -78,14 +78,18 @@ class SlotRef(_message.Message):
     def __init__(self, day: _Optional[int] = ..., period: _Optional[int] = ...) -> None: ...
 
 class Campus(_message.Message):
-    __slots__ = ("id", "name", "time_zone")
+    __slots__ = ("id", "name", "time_zone", "region_id", "department_ids")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    REGION_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_IDS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     time_zone: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., time_zone: _Optional[str] = ...) -> None: ...
+    region_id: str
+    department_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., time_zone: _Optional[str] = ..., region_id: _Optional[str] = ..., department_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Timeslot(_message.Message):
     __slots__ = ("day", "period", "start_time", "end_time")
@@ -305,6 +309,34 @@ class UpsertCampusResponse(_message.Message):
     campus: Campus
     def __init__(self, campus: _Optional[_Union[Campus, _Mapping]] = ...) -> None: ...
 
+class GetCampusRequest(_message.Message):
+    __slots__ = ("campus_id",)
+    CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
+    campus_id: str
+    def __init__(self, campus_id: _Optional[str] = ...) -> None: ...
+
+class GetCampusResponse(_message.Message):
+    __slots__ = ("campus",)
+    CAMPUS_FIELD_NUMBER: _ClassVar[int]
+    campus: Campus
+    def __init__(self, campus: _Optional[_Union[Campus, _Mapping]] = ...) -> None: ...
+
+class ListCampusesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListCampusesResponse(_message.Message):
+    __slots__ = ("campuses", "next_page_token")
+    CAMPUSES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    campuses: _containers.RepeatedCompositeFieldContainer[Campus]
+    next_page_token: str
+    def __init__(self, campuses: _Optional[_Iterable[_Union[Campus, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
 class SetTimeslotsRequest(_message.Message):
     __slots__ = ("campus_id", "timeslots")
     CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
@@ -320,16 +352,22 @@ class SetTimeslotsResponse(_message.Message):
     def __init__(self, timeslots: _Optional[_Iterable[_Union[Timeslot, _Mapping]]] = ...) -> None: ...
 
 class ListTimeslotsRequest(_message.Message):
-    __slots__ = ("campus_id",)
+    __slots__ = ("campus_id", "page_size", "page_token")
     CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     campus_id: str
-    def __init__(self, campus_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, campus_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListTimeslotsResponse(_message.Message):
-    __slots__ = ("timeslots",)
+    __slots__ = ("timeslots", "next_page_token")
     TIMESLOTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     timeslots: _containers.RepeatedCompositeFieldContainer[Timeslot]
-    def __init__(self, timeslots: _Optional[_Iterable[_Union[Timeslot, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, timeslots: _Optional[_Iterable[_Union[Timeslot, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class CreateRoomRequest(_message.Message):
     __slots__ = ("room",)
@@ -344,16 +382,22 @@ class CreateRoomResponse(_message.Message):
     def __init__(self, room: _Optional[_Union[Room, _Mapping]] = ...) -> None: ...
 
 class ListRoomsRequest(_message.Message):
-    __slots__ = ("campus_id",)
+    __slots__ = ("campus_id", "page_size", "page_token")
     CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     campus_id: str
-    def __init__(self, campus_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, campus_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListRoomsResponse(_message.Message):
-    __slots__ = ("rooms",)
+    __slots__ = ("rooms", "next_page_token")
     ROOMS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     rooms: _containers.RepeatedCompositeFieldContainer[Room]
-    def __init__(self, rooms: _Optional[_Iterable[_Union[Room, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, rooms: _Optional[_Iterable[_Union[Room, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateRoomRequest(_message.Message):
     __slots__ = ("room",)
@@ -380,16 +424,22 @@ class CreateTeacherResponse(_message.Message):
     def __init__(self, teacher: _Optional[_Union[Teacher, _Mapping]] = ...) -> None: ...
 
 class ListTeachersRequest(_message.Message):
-    __slots__ = ("campus_id",)
+    __slots__ = ("campus_id", "page_size", "page_token")
     CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     campus_id: str
-    def __init__(self, campus_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, campus_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListTeachersResponse(_message.Message):
-    __slots__ = ("teachers",)
+    __slots__ = ("teachers", "next_page_token")
     TEACHERS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     teachers: _containers.RepeatedCompositeFieldContainer[Teacher]
-    def __init__(self, teachers: _Optional[_Iterable[_Union[Teacher, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, teachers: _Optional[_Iterable[_Union[Teacher, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateTeacherRequest(_message.Message):
     __slots__ = ("teacher",)
@@ -416,16 +466,22 @@ class CreateTermResponse(_message.Message):
     def __init__(self, term: _Optional[_Union[Term, _Mapping]] = ...) -> None: ...
 
 class ListTermsRequest(_message.Message):
-    __slots__ = ("campus_id",)
+    __slots__ = ("campus_id", "page_size", "page_token")
     CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     campus_id: str
-    def __init__(self, campus_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, campus_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListTermsResponse(_message.Message):
-    __slots__ = ("terms",)
+    __slots__ = ("terms", "next_page_token")
     TERMS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     terms: _containers.RepeatedCompositeFieldContainer[Term]
-    def __init__(self, terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpsertCourseRequest(_message.Message):
     __slots__ = ("course",)
@@ -438,6 +494,46 @@ class UpsertCourseResponse(_message.Message):
     COURSE_FIELD_NUMBER: _ClassVar[int]
     course: Course
     def __init__(self, course: _Optional[_Union[Course, _Mapping]] = ...) -> None: ...
+
+class GetTermRequest(_message.Message):
+    __slots__ = ("term_id",)
+    TERM_ID_FIELD_NUMBER: _ClassVar[int]
+    term_id: str
+    def __init__(self, term_id: _Optional[str] = ...) -> None: ...
+
+class GetTermResponse(_message.Message):
+    __slots__ = ("term",)
+    TERM_FIELD_NUMBER: _ClassVar[int]
+    term: Term
+    def __init__(self, term: _Optional[_Union[Term, _Mapping]] = ...) -> None: ...
+
+class GetCourseRequest(_message.Message):
+    __slots__ = ("course_id",)
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    course_id: str
+    def __init__(self, course_id: _Optional[str] = ...) -> None: ...
+
+class GetCourseResponse(_message.Message):
+    __slots__ = ("course",)
+    COURSE_FIELD_NUMBER: _ClassVar[int]
+    course: Course
+    def __init__(self, course: _Optional[_Union[Course, _Mapping]] = ...) -> None: ...
+
+class ListCoursesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListCoursesResponse(_message.Message):
+    __slots__ = ("courses", "next_page_token")
+    COURSES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    courses: _containers.RepeatedCompositeFieldContainer[Course]
+    next_page_token: str
+    def __init__(self, courses: _Optional[_Iterable[_Union[Course, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class CreateClassSectionRequest(_message.Message):
     __slots__ = ("section",)
@@ -452,20 +548,26 @@ class CreateClassSectionResponse(_message.Message):
     def __init__(self, section: _Optional[_Union[ClassSection, _Mapping]] = ...) -> None: ...
 
 class ListClassSectionsRequest(_message.Message):
-    __slots__ = ("campus_id", "term_id", "course_id")
+    __slots__ = ("campus_id", "term_id", "course_id", "page_size", "page_token")
     CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
     TERM_ID_FIELD_NUMBER: _ClassVar[int]
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     campus_id: str
     term_id: str
     course_id: str
-    def __init__(self, campus_id: _Optional[str] = ..., term_id: _Optional[str] = ..., course_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, campus_id: _Optional[str] = ..., term_id: _Optional[str] = ..., course_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListClassSectionsResponse(_message.Message):
-    __slots__ = ("sections",)
+    __slots__ = ("sections", "next_page_token")
     SECTIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     sections: _containers.RepeatedCompositeFieldContainer[ClassSection]
-    def __init__(self, sections: _Optional[_Iterable[_Union[ClassSection, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, sections: _Optional[_Iterable[_Union[ClassSection, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateClassSectionRequest(_message.Message):
     __slots__ = ("section",)

@@ -39,6 +39,16 @@ class SchedulingServiceStub:
                 request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCampusRequest.SerializeToString,
                 response_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCampusResponse.FromString,
                 _registered_method=True)
+        self.GetCampus = channel.unary_unary(
+                '/crm.scheduling.v1.SchedulingService/GetCampus',
+                request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCampusRequest.SerializeToString,
+                response_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCampusResponse.FromString,
+                _registered_method=True)
+        self.ListCampuses = channel.unary_unary(
+                '/crm.scheduling.v1.SchedulingService/ListCampuses',
+                request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCampusesRequest.SerializeToString,
+                response_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCampusesResponse.FromString,
+                _registered_method=True)
         self.SetTimeslots = channel.unary_unary(
                 '/crm.scheduling.v1.SchedulingService/SetTimeslots',
                 request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.SetTimeslotsRequest.SerializeToString,
@@ -89,10 +99,25 @@ class SchedulingServiceStub:
                 request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListTermsRequest.SerializeToString,
                 response_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListTermsResponse.FromString,
                 _registered_method=True)
+        self.GetTerm = channel.unary_unary(
+                '/crm.scheduling.v1.SchedulingService/GetTerm',
+                request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetTermRequest.SerializeToString,
+                response_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetTermResponse.FromString,
+                _registered_method=True)
         self.UpsertCourse = channel.unary_unary(
                 '/crm.scheduling.v1.SchedulingService/UpsertCourse',
                 request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCourseRequest.SerializeToString,
                 response_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCourseResponse.FromString,
+                _registered_method=True)
+        self.GetCourse = channel.unary_unary(
+                '/crm.scheduling.v1.SchedulingService/GetCourse',
+                request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCourseRequest.SerializeToString,
+                response_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCourseResponse.FromString,
+                _registered_method=True)
+        self.ListCourses = channel.unary_unary(
+                '/crm.scheduling.v1.SchedulingService/ListCourses',
+                request_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCoursesRequest.SerializeToString,
+                response_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCoursesResponse.FromString,
                 _registered_method=True)
         self.CreateClassSection = channel.unary_unary(
                 '/crm.scheduling.v1.SchedulingService/CreateClassSection',
@@ -166,6 +191,18 @@ class SchedulingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCampus(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCampuses(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SetTimeslots(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -226,9 +263,27 @@ class SchedulingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetTerm(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def UpsertCourse(self, request, context):
         """The local read model of the course catalogue (normally fed by enrollment's events).
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCourse(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCourses(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -319,6 +374,16 @@ def add_SchedulingServiceServicer_to_server(servicer, server):
                     request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCampusRequest.FromString,
                     response_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCampusResponse.SerializeToString,
             ),
+            'GetCampus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCampus,
+                    request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCampusRequest.FromString,
+                    response_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCampusResponse.SerializeToString,
+            ),
+            'ListCampuses': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCampuses,
+                    request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCampusesRequest.FromString,
+                    response_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCampusesResponse.SerializeToString,
+            ),
             'SetTimeslots': grpc.unary_unary_rpc_method_handler(
                     servicer.SetTimeslots,
                     request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.SetTimeslotsRequest.FromString,
@@ -369,10 +434,25 @@ def add_SchedulingServiceServicer_to_server(servicer, server):
                     request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListTermsRequest.FromString,
                     response_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListTermsResponse.SerializeToString,
             ),
+            'GetTerm': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTerm,
+                    request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetTermRequest.FromString,
+                    response_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetTermResponse.SerializeToString,
+            ),
             'UpsertCourse': grpc.unary_unary_rpc_method_handler(
                     servicer.UpsertCourse,
                     request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCourseRequest.FromString,
                     response_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCourseResponse.SerializeToString,
+            ),
+            'GetCourse': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCourse,
+                    request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCourseRequest.FromString,
+                    response_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCourseResponse.SerializeToString,
+            ),
+            'ListCourses': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCourses,
+                    request_deserializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCoursesRequest.FromString,
+                    response_serializer=crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCoursesResponse.SerializeToString,
             ),
             'CreateClassSection': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateClassSection,
@@ -462,6 +542,60 @@ class SchedulingService:
             '/crm.scheduling.v1.SchedulingService/UpsertCampus',
             crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCampusRequest.SerializeToString,
             crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCampusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCampus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.scheduling.v1.SchedulingService/GetCampus',
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCampusRequest.SerializeToString,
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCampusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCampuses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.scheduling.v1.SchedulingService/ListCampuses',
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCampusesRequest.SerializeToString,
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCampusesResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -743,6 +877,33 @@ class SchedulingService:
             _registered_method=True)
 
     @staticmethod
+    def GetTerm(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.scheduling.v1.SchedulingService/GetTerm',
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetTermRequest.SerializeToString,
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetTermResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def UpsertCourse(request,
             target,
             options=(),
@@ -759,6 +920,60 @@ class SchedulingService:
             '/crm.scheduling.v1.SchedulingService/UpsertCourse',
             crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCourseRequest.SerializeToString,
             crm_dot_scheduling_dot_v1_dot_scheduling__pb2.UpsertCourseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCourse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.scheduling.v1.SchedulingService/GetCourse',
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCourseRequest.SerializeToString,
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.GetCourseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCourses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.scheduling.v1.SchedulingService/ListCourses',
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCoursesRequest.SerializeToString,
+            crm_dot_scheduling_dot_v1_dot_scheduling__pb2.ListCoursesResponse.FromString,
             options,
             channel_credentials,
             insecure,
