@@ -110,6 +110,9 @@ class AuditEventOut(BaseModel):
     correlation_id: str
     detail_json: str
     source: str
+    phase: str = Field("", description="Gateway records: `request` (a request's only record), "
+                       "`intent` / `outcome` (the two records of a forwarded write, same "
+                       "correlation_id); empty for a service's own records.")
 
 
 class Page(BaseModel, Generic[T]):
@@ -160,7 +163,7 @@ def audit_event_json(event: identity_pb2.AuditEvent) -> dict:
         "outcome": event.outcome, "status_code": event.status_code,
         "client_address": event.client_address, "user_agent": event.user_agent,
         "correlation_id": event.correlation_id, "detail_json": event.detail_json,
-        "source": event.source,
+        "source": event.source, "phase": event.phase,
     }
 
 
