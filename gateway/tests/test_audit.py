@@ -69,7 +69,7 @@ async def test_broker_unreachable_means_503_and_nothing_forwarded(harness):
         assert_problem(response, 503, "audit-unavailable")
         create = await gw.client.post("/v1/users", headers=gw.auth("u-admin"), json={
             "username": "dave", "display_name": "Dave", "password": "long-enough-pw",
-            "org_unit_id": "ou-branch-1"})
+            "org_unit_id": "ou-branch-1", "roles": ["sales"]})
         assert_problem(create, 503, "audit-unavailable")
         assert gw.fake.calls == []
         metrics = (await gw.client.get("/metrics")).text
