@@ -72,7 +72,7 @@ class OutcomeSpool:
         delay = self._retry[0]
         while True:
             await self._wakeup.wait()
-            if not await self._publish_some():
+            if not await self.publish_oldest():
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._retry[1])
                 continue
@@ -80,7 +80,7 @@ class OutcomeSpool:
             if not self._records:
                 self._wakeup.clear()
 
-    async def _publish_some(self) -> bool:
+    async def publish_oldest(self) -> bool:
         """Publish the oldest records (one message); False if the broker did not confirm."""
         batch = [self._records[i] for i in range(min(self._batch_max, len(self._records)))]
         if not batch:
@@ -105,7 +105,7 @@ class OutcomeSpool:
             self._task = None
         try:
             async with asyncio.timeout(timeout):
-                while self._records and await self._publish_some():
+                while self._records and await self.publish_oldest():
                     pass
         except TimeoutError:
             pass

@@ -186,3 +186,10 @@ def harness(identity_server, fake_identity):
     def build(**kwargs: Any):
         return gateway_harness(fake_identity, target, **kwargs)
     return build
+
+
+@pytest.fixture
+def audit_capture():
+    """The AuditCapture class (a test queue on an audit exchange), for tests that build
+    their own publisher."""
+    return AuditCapture
