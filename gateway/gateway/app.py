@@ -14,8 +14,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
-from . import problems
+from . import openapi, problems
 from .audit import AuditPublisher
+from .audit_spool import OutcomeSpool
 from .auth import Authenticator
 from .freeze import Freezer, resolve_internal_token
 from .gate import RequestGate
@@ -83,6 +84,8 @@ def build_runtime(settings: GatewaySettings, *, identity_client: IdentityClient 
                                    window_seconds=settings.login_window_seconds,
                                    metrics=metrics),
         idempotency=IdempotencyStore(redis, keys, settings.idempotency_ttl_seconds),
+        spool=OutcomeSpool(publisher, metrics, max_records=settings.audit_spool_max_records,
+                           batch_max=settings.audit_batch_max_records),
     )
 
 
@@ -97,6 +100,7 @@ def create_app(settings: GatewaySettings | None = None, *,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await rt.identity.start()
         await rt.publisher.start()
+        rt.spool.start()
         try:
             await rt.jwks.refresh()
         except Exception as error:  # noqa: BLE001 - identity may start after us
@@ -112,6 +116,7 @@ def create_app(settings: GatewaySettings | None = None, *,
                 yield
         finally:
             await rt.freezer.stop()
+            await rt.spool.close(timeout=settings.audit_timeout)
             if rt.revocations is not None:
                 await asyncio.to_thread(rt.revocations.stop)
             await rt.jwks.stop()
@@ -128,13 +133,15 @@ def create_app(settings: GatewaySettings | None = None, *,
               for route in module.router.routes]
     app = FastAPI(title="EduCRM API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs",
-                  redoc_url="/redoc", routes=routes)
+                  redoc_url="/redoc", routes=routes,
+                  generate_unique_id_function=openapi.operation_id)
     app.state.runtime = rt
+    openapi.install(app)
     problems.install_handlers(app)
     # Added last = outermost: CORS wraps the gateway middleware so that problem responses
     # made there carry CORS headers too.
     app.add_middleware(GatewayMiddleware, publisher=rt.publisher, metrics=rt.metrics,
-                       max_body_bytes=settings.max_body_bytes)
+                       max_body_bytes=settings.max_body_bytes, spool=rt.spool)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,

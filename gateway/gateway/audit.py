@@ -62,15 +62,17 @@ def utc_now() -> str:
 def audit_record(*, action: str, method: str, path: str, outcome: str, status_code: int,
                  correlation_id: str, client_address: str, user_agent: str,
                  actor_user_id: str = "", actor_username: str = "", target_type: str = "",
-                 target_id: str = "", detail: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The `data` of an audit event; fields match identity's AuditEvent message."""
+                 target_id: str = "", detail: dict[str, Any] | None = None,
+                 phase: str = "request", intent_id: str = "") -> dict[str, Any]:
+    """The `data` of an audit event; fields match identity's AuditEvent message. `phase`:
+    `request` (the request's only record), or `intent`/`outcome` (a forwarded write)."""
     return {
         "id": str(uuid.uuid4()), "occurred_at": utc_now(), "source": "gateway",
         "actor_user_id": actor_user_id, "actor_username": actor_username, "action": action,
         "method": method, "path": path, "target_type": target_type, "target_id": target_id,
         "outcome": outcome, "status_code": status_code, "client_address": client_address,
         "user_agent": user_agent[:256], "correlation_id": correlation_id,
-        "detail": detail or {},
+        "detail": detail or {}, "phase": phase, "intent_id": intent_id or None,
     }
 
 

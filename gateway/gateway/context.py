@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from fastapi import Request
@@ -36,6 +38,10 @@ class RequestContext:
     extra_audit: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     # Headers every response of this request carries (RateLimit, ...).
     response_headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    # A write's intent record: `confirm_intent` (set by the middleware on writes) publishes
+    # it once, before the first call to a service; `intent_id` is set once it is confirmed.
+    confirm_intent: Callable[[], Awaitable[None]] | None = None
+    intent_id: str = ""
 
     def target(self, kind: str, ident: str = "") -> None:
         self.target_type, self.target_id = kind, ident
@@ -43,3 +49,17 @@ class RequestContext:
 
 def request_context(request: Request) -> RequestContext:
     return request.scope["educrm"]
+
+
+# The request being served (set by the middleware), for code that forwards to a service
+# without being handed the request (the service clients).
+current_request: ContextVar[RequestContext | None] = ContextVar("educrm_request",
+                                                                default=None)
+
+
+async def before_forward() -> None:
+    """Called before anything is sent to a service: a write's intent record must be
+    confirmed first (raises the 503 problem if it cannot be)."""
+    ctx = current_request.get()
+    if ctx is not None and ctx.confirm_intent is not None:
+        await ctx.confirm_intent()

@@ -1,7 +1,7 @@
 """Prometheus metrics of the gateway (one registry per app so tests can build many apps)."""
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class GatewayMetrics:
@@ -23,7 +23,22 @@ class GatewayMetrics:
             registry=self.registry)
         self.audit_failures = Counter(
             "educrm_gateway_audit_publish_failures_total",
-            "Audit records the broker did not confirm (their requests got 503).",
+            "Audit records the broker did not confirm (reads and write intents: their "
+            "requests got 503; write outcomes: spooled).",
+            registry=self.registry)
+        self.audit_outcomes_spooled = Counter(
+            "educrm_gateway_audit_outcomes_spooled_total",
+            "Write outcome records the broker did not confirm at once (kept for retry; the "
+            "client got the real answer).", registry=self.registry)
+        self.audit_outcomes_republished = Counter(
+            "educrm_gateway_audit_outcomes_republished_total",
+            "Spooled outcome records confirmed by a later retry.", registry=self.registry)
+        self.audit_outcomes_dropped = Counter(
+            "educrm_gateway_audit_outcomes_dropped_total",
+            "Outcome records lost (spool full, or unconfirmed at shutdown).",
+            registry=self.registry)
+        self.audit_spool_records = Gauge(
+            "educrm_gateway_audit_spool_records", "Outcome records waiting in the spool.",
             registry=self.registry)
         self.rate_limited = Counter(
             "educrm_gateway_rate_limited_total", "Requests refused with 429 by limit.",

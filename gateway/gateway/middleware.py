@@ -1,11 +1,20 @@
 """The gateway's one ASGI middleware: correlation id, body limits, metrics and the audit
 record of every request.
 
-Pure ASGI (not BaseHTTPMiddleware) to keep the hot path short. The response is held back
-until its audit record is confirmed by the broker; if it cannot be, the client gets a 503
-problem instead (no request is served whose audit record could be lost). When the broker is
-known to be unreachable the request is refused before any handler runs, so nothing reaches
-a service.
+Pure ASGI (not BaseHTTPMiddleware) to keep the hot path short. When the broker is known to be
+unreachable the request is refused before any handler runs, so nothing reaches a service.
+
+Reads (and writes that forward nothing): the response is held back until the request's audit
+record is confirmed by the broker; if it cannot be, the client gets a 503 problem instead (no
+request is served whose audit record could be lost).
+
+Writes (POST/PUT/PATCH/DELETE) that reach a service: an *intent* record (who, which route,
+the target as known, correlation id, whether an Idempotency-Key came) is confirmed before the
+first call to a service (`context.before_forward`, awaited by the service clients); if it
+cannot be, the client gets 503 and nothing is forwarded. After the handler, the *outcome*
+record (same correlation id, `intent_id`, status, outcome, target learned) is published, and
+if the broker does not confirm it, it goes to the outcome spool (audit_spool.py) and the client
+still gets the real answer: a write that was done is never reported as not done.
 
 Not audited: the operational endpoints (/healthz, /readyz, /metrics), which carry no user
 data and must answer while the broker is down, and CORS preflights (answered by the CORS
@@ -13,6 +22,7 @@ middleware outside this one).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -22,7 +32,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import problems
 from .audit import AuditPublisher, AuditUnavailable, audit_record
-from .context import RequestContext, correlation_id_from
+from .audit_spool import OutcomeSpool
+from .context import RequestContext, correlation_id_from, current_request
 from .metrics import GatewayMetrics
 
 log = logging.getLogger(__name__)
@@ -30,6 +41,7 @@ log = logging.getLogger(__name__)
 UNAUDITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _NO_BODY_METHODS = frozenset({"GET", "HEAD"})
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _DENIED = frozenset({401, 403, 404, 405, 409, 413, 415, 422, 429})
 
 
@@ -56,9 +68,10 @@ class _BodyTooLarge(HTTPException):
 
 class GatewayMiddleware:
     def __init__(self, app: ASGIApp, *, publisher: AuditPublisher, metrics: GatewayMetrics,
-                 max_body_bytes: int) -> None:
+                 max_body_bytes: int, spool: OutcomeSpool | None = None) -> None:
         self.app = app
         self.publisher = publisher
+        self.spool = spool if spool is not None else OutcomeSpool(publisher, metrics)
         self.metrics = metrics
         self.max_body = max_body_bytes
         # Label lookups cost more than the increments: keep each label set's children.
@@ -103,6 +116,9 @@ class GatewayMiddleware:
                 problem = problems.audit_unavailable()
                 audited = False  # the record cannot be written; say so instead of serving
         if problem is None:
+            if audited and method in _WRITE_METHODS:
+                ctx.confirm_intent = self._intent_confirmer(scope, ctx, method, path)
+            current = current_request.set(ctx)
             try:
                 # GET/HEAD handlers read no body: no byte counter for them.
                 await self.app(scope, receive if method in _NO_BODY_METHODS
@@ -110,6 +126,9 @@ class GatewayMiddleware:
             except Exception:
                 log.exception("unhandled error in %s %s", method, path)
                 problem = problems.internal_error()
+            finally:
+                current_request.reset(current)
+                ctx.confirm_intent = None
         if problem is not None or held["start"] is None:
             response = problems.problem_response(problem or problems.internal_error(),
                                                  ctx.correlation_id)
@@ -120,7 +139,11 @@ class GatewayMiddleware:
         route = scope.get("route")
         action = getattr(route, "name", None) or "http.unmatched"
         if audited:
-            records = [self._record(ctx, action, method, path, status)]
+            if ctx.intent_id:  # a forwarded write: the outcome of its confirmed intent
+                records = [self._record(ctx, action, method, path, status, phase="outcome",
+                                        intent_id=ctx.intent_id)]
+            else:
+                records = [self._record(ctx, action, method, path, status)]
             for extra in ctx.extra_audit:
                 records.append(self._record(ctx, extra.pop("action"), method, path,
                                             extra.pop("status_code", status), **extra))
@@ -128,12 +151,19 @@ class GatewayMiddleware:
                 await self.publisher.publish(records)
             except AuditUnavailable as error:
                 self.metrics.audit_failures.inc()
-                log.error("audit record not confirmed (%s); answering 503", error)
-                response = problems.problem_response(problems.audit_unavailable(),
-                                                     ctx.correlation_id)
-                held = {"start": None, "body": []}
-                await response(scope, receive, hold)
-                status = 503
+                if ctx.intent_id:
+                    # The write was forwarded (and may well be done): never answer otherwise
+                    # than the service did. The outcome is retried from the spool.
+                    log.error("audit outcome not confirmed (%s); spooled, answering %d",
+                              error, status)
+                    self.spool.add(records)
+                else:
+                    log.error("audit record not confirmed (%s); answering 503", error)
+                    response = problems.problem_response(problems.audit_unavailable(),
+                                                         ctx.correlation_id)
+                    held = {"start": None, "body": []}
+                    await response(scope, receive, hold)
+                    status = 503
 
         start = held["start"]
         headers = list(start.get("headers", ()))
@@ -154,6 +184,38 @@ class GatewayMiddleware:
                 self._children[(route_label, method, status)] = children
         children[0].inc()
         children[1].observe(time.perf_counter() - started)
+
+    def _intent_confirmer(self, scope: Scope, ctx: RequestContext, method: str,
+                          path: str) -> Any:
+        """The write's `confirm_intent`: the first call publishes the intent record and waits
+        for the broker; concurrent and later calls share that one confirmation."""
+        confirmation: list[asyncio.Future[None]] = []
+
+        async def confirm() -> None:
+            if not confirmation:
+                route = scope.get("route")
+                action = getattr(route, "name", None) or "http.unmatched"
+                record = self._record(
+                    ctx, action, method, path, 0, phase="intent", outcome="pending",
+                    detail={**ctx.detail,
+                            "idempotency_key": _header(scope, b"idempotency-key") is not None})
+                confirmation.append(asyncio.ensure_future(self.publisher.publish([record])))
+                confirmation[0].add_done_callback(
+                    lambda done: self._intent_done(done, ctx, record["id"]))
+            try:
+                await asyncio.shield(confirmation[0])
+            except AuditUnavailable:
+                raise problems.audit_unavailable() from None
+
+        return confirm
+
+    def _intent_done(self, done: asyncio.Future[None], ctx: RequestContext,
+                     intent_id: str) -> None:
+        if done.cancelled() or done.exception() is not None:
+            self.metrics.audit_failures.inc()
+            log.error("audit intent not confirmed; the write is not forwarded (503)")
+        else:
+            ctx.intent_id = intent_id
 
     def _refuse_early(self, scope: Scope, method: str) -> problems.Problem | None:
         """Body checks that need no handler: declared size and content type."""

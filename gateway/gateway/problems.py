@@ -185,6 +185,18 @@ def from_grpc_error(code: grpc.StatusCode, details: str | None, reason: str | No
     return Problem(status, slug, title, details or title, message_zh or details or title)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path (Starlette names only the methods of
+    the one route it matched, and each method is its own route here)."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for route in request.app.routes:
+        regex, route_methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and route_methods and regex.match(path):
+            methods |= route_methods
+    return ", ".join(sorted(methods))
+
+
 def install_handlers(app: FastAPI) -> None:
     """Route FastAPI's and Starlette's own errors through problem documents."""
 
@@ -196,7 +208,10 @@ def install_handlers(app: FastAPI) -> None:
         return problem_response(exc, cid(request))
 
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
-        return problem_response(from_http_exception(exc), cid(request))
+        problem = from_http_exception(exc)
+        if exc.status_code == 405:
+            problem.headers["Allow"] = allowed_methods(request)
+        return problem_response(problem, cid(request))
 
     async def on_validation(request: Request, exc: RequestValidationError) -> Response:
         return problem_response(from_validation_error(exc), cid(request))

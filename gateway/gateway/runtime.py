@@ -8,6 +8,7 @@ from kit import caller as kit_caller
 from redis.asyncio import Redis
 
 from .audit import AuditPublisher
+from .audit_spool import OutcomeSpool
 from .auth import Authenticated, Authenticator
 from .context import RequestContext
 from .freeze import Freezer
@@ -34,6 +35,7 @@ class GatewayRuntime:
     authenticator: Authenticator
     login_limiter: LoginLimiter
     idempotency: IdempotencyStore
+    spool: OutcomeSpool  # write outcome records waiting for the broker
     # Identity's revocation state followed into Redis and memory (None: not followed).
     revocations: GatewayRevocations | None = None
 

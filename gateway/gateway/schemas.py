@@ -67,13 +67,27 @@ class MeOut(BaseModel):
     data_scope: str
 
 
+# The staff roles identity accepts on a person's account (branch_integration is for service
+# accounts only). Identity's rules, stated in the schema so that a client built from the
+# document does not send what identity would refuse.
+StaffRole = Literal["admin", "general_manager", "director", "department_manager", "sales",
+                    "customer_service", "finance", "cashier", "teacher", "conference_staff"]
+EMAIL_PATTERN = (r"^$|^[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*"
+                 r"\.[A-Za-z]{2,}$")
+
+
 class CreateUserBody(StrictBody):
-    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9._\-]{2,31}$",
+                          description="3-32 characters, a letter first; stored in lower case")
     display_name: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=8, max_length=256)
-    email: str = Field(default="", max_length=254)
-    phone: str = Field(default="", max_length=32)
-    roles: list[str] = Field(default_factory=list, max_length=20)
+    password: str = Field(min_length=10, max_length=128,
+                          description="10-128 characters with two kinds (letters, digits, "
+                                      "symbols) or 16+ characters; not the username, not a "
+                                      "well-known password")
+    email: str = Field(default="", max_length=254, pattern=EMAIL_PATTERN)
+    phone: str = Field(default="", max_length=32, pattern=r"^$|^(\+86)?1[3-9][0-9]{9}$",
+                       description="A mainland China mobile number")
+    roles: list[StaffRole] = Field(min_length=1, max_length=10)
     org_unit_id: str = Field(pattern=ID_PATTERN)
 
 
@@ -110,6 +124,9 @@ class AuditEventOut(BaseModel):
     correlation_id: str
     detail_json: str
     source: str
+    phase: str = Field("", description="Gateway records: `request` (a request's only record), "
+                       "`intent` / `outcome` (the two records of a forwarded write, same "
+                       "correlation_id); empty for a service's own records.")
 
 
 class Page(BaseModel, Generic[T]):
@@ -160,7 +177,7 @@ def audit_event_json(event: identity_pb2.AuditEvent) -> dict:
         "outcome": event.outcome, "status_code": event.status_code,
         "client_address": event.client_address, "user_agent": event.user_agent,
         "correlation_id": event.correlation_id, "detail_json": event.detail_json,
-        "source": event.source,
+        "source": event.source, "phase": event.phase,
     }
 
 

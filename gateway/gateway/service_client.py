@@ -16,6 +16,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kit import grpc_client, grpc_errors
 from kit.grpc_tls import GrpcTlsSettings, load_tls
 
+from .context import before_forward
 from .problems import Problem, from_grpc_error
 
 Metadata = Sequence[tuple[str, str]]
@@ -58,7 +59,9 @@ class ServiceClient(Generic[Stub]):
 
     async def call(self, method: str, request: Any, metadata: Metadata,
                    timeout: float | None = None) -> Any:
-        """Call `method`; raise a Problem for any gRPC error."""
+        """Call `method`; raise a Problem for any gRPC error. In a write, the request's
+        audit intent is confirmed first (nothing reaches a service unaudited)."""
+        await before_forward()
         try:
             return await getattr(self.stub, method)(
                 request, metadata=tuple(metadata), timeout=timeout or self.timeout)

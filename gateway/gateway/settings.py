@@ -37,6 +37,8 @@ class GatewaySettings:
     # long, or until this many are waiting (see audit.py).
     audit_batch_window_ms: float = 2.0
     audit_batch_max_records: int = 128
+    # Write outcome records the broker did not confirm, kept in memory for retry (audit_spool).
+    audit_spool_max_records: int = 10_000
 
     # Rate-limit-then-freeze on personal-data reads (sliding window per user).
     freeze_max_reads: int = 100

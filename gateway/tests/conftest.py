@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import re
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -127,6 +128,26 @@ class Harness:
         return {"Authorization": f"Bearer {self.token(user_id, **kwargs)}"}
 
 
+def undocumented(document: dict[str, Any], answers: list[tuple[str, str, int, str]]
+                 ) -> list[tuple[str, str, int, str]]:
+    """The answers (method, path, status, media type) that /openapi.json does not declare:
+    an operation's status and content type. Paths and methods the document does not have
+    (404 unknown path, 405 method, /metrics, /docs) are not operations and are skipped."""
+    templates = [(re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$"), item)
+                 for path, item in document["paths"].items()]
+    missing = []
+    for method, path, status, media_type in answers:
+        item = next((i for regex, i in templates if regex.match(path)), None)
+        operation = (item or {}).get(method.lower())
+        if operation is None:
+            continue
+        response = operation["responses"].get(str(status))
+        content = (response or {}).get("content") or {}
+        if response is None or (media_type and media_type not in content):
+            missing.append((method, path, status, media_type))
+    return missing
+
+
 @contextlib.asynccontextmanager
 async def gateway_harness(fake: FakeIdentity | None, target: str, *, bind_audit: bool = True,
                           redis: Redis | None = None, audit_publisher: AuditPublisher | None = None,
@@ -142,11 +163,22 @@ async def gateway_harness(fake: FakeIdentity | None, target: str, *, bind_audit:
     await audit.start(bind=bind_audit)
     app = create_app(settings, redis=redis, audit_publisher=audit_publisher)
     checker = Redis.from_url(REDIS_URL)
+    answers: list[tuple[str, str, int, str]] = []
+
+    async def note(response: httpx.Response) -> None:
+        await response.aread()
+        media_type = response.headers.get("content-type", "").split(";")[0].strip()
+        answers.append((response.request.method, response.request.url.path,
+                        response.status_code, media_type if response.content else ""))
+
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
-            async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://gateway",
+                                         event_hooks={"response": [note]}) as client:
                 yield Harness(app, client, settings, fake, audit, checker)
+        # Every answer this test saw is one the OpenAPI document declares.
+        assert undocumented(app.openapi(), answers) == []
     finally:
         keys = [k async for k in checker.scan_iter(match=f"{settings.redis_prefix}*")]
         if keys:
@@ -196,3 +228,10 @@ def real_harness(real_identity):
     def build(**kwargs: Any):
         return gateway_harness(None, real_identity.target, **kwargs)
     return build
+
+
+@pytest.fixture
+def audit_capture():
+    """The AuditCapture class (a test queue on an audit exchange), for tests that build
+    their own publisher."""
+    return AuditCapture

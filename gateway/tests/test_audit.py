@@ -11,29 +11,42 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_every_request_has_one_valid_record(gw):
+    # (method, path, headers, body, status, outcome, phase of the last record)
     cases = [
-        ("GET", "/v1/me", gw.auth("u-alice"), None, 200, "allowed"),
-        ("GET", "/v1/users/u-bob", gw.auth("u-manager1"), None, 200, "allowed"),
-        ("GET", "/v1/users", {"Authorization": "Bearer nope"}, None, 401, "denied"),
-        ("GET", "/v1/audit-events", gw.auth("u-alice"), None, 403, "denied"),
-        ("POST", "/v1/auth/login", {}, {"username": "alice", "password": "bad"}, 401, "denied"),
-        ("GET", "/v1/nowhere", {}, None, 404, "denied"),
-        ("POST", "/v1/users", gw.auth("u-admin"), {"username": 1}, 422, "denied"),
+        ("GET", "/v1/me", gw.auth("u-alice"), None, 200, "allowed", "request"),
+        ("GET", "/v1/users/u-bob", gw.auth("u-manager1"), None, 200, "allowed", "request"),
+        ("GET", "/v1/users", {"Authorization": "Bearer nope"}, None, 401, "denied", "request"),
+        ("GET", "/v1/audit-events", gw.auth("u-alice"), None, 403, "denied", "request"),
+        # A write forwarded to identity: an intent first, then its outcome.
+        ("POST", "/v1/auth/login", {}, {"username": "alice", "password": "bad"}, 401, "denied",
+         "outcome"),
+        ("GET", "/v1/nowhere", {}, None, 404, "denied", "request"),
+        # Refused before anything was forwarded: one record.
+        ("POST", "/v1/users", gw.auth("u-admin"), {"username": 1}, 422, "denied", "request"),
     ]
-    for i, (method, path, headers, body, status, outcome) in enumerate(cases):
+    for i, (method, path, headers, body, status, outcome, phase) in enumerate(cases):
         cid = f"audit-case-{i}"
         response = await gw.client.request(method, path, json=body,
                                            headers={**headers, "X-Correlation-Id": cid,
                                                     "User-Agent": "pytest-agent"})
         assert response.status_code == status, (path, response.text)
-        await wait_until(lambda cid=cid: len(gw.audit.by_correlation(cid)) == 1)
-        record = gw.audit.by_correlation(cid)[0]
+        expected = 2 if phase == "outcome" else 1
+        await wait_until(lambda cid=cid, n=expected: len(gw.audit.by_correlation(cid)) == n)
+        records = gw.audit.by_correlation(cid)
+        record = records[-1]
+        assert record["phase"] == phase
+        if phase == "outcome":
+            intent = records[0]
+            assert (intent["phase"], intent["outcome"], intent["status_code"]) == (
+                "intent", "pending", 0)
+            assert record["intent_id"] == intent["id"]
+            assert intent["correlation_id"] == record["correlation_id"]
         assert (record["method"], record["path"], record["status_code"], record["outcome"]) == (
             method, path, status, outcome)
         assert record["client_address"] == "203.0.113.7"
         assert record["user_agent"] == "pytest-agent"
         assert record["source"] == "gateway"
-    records = {r["correlation_id"]: r for r in gw.audit.records}
+    records = {r["correlation_id"]: r for r in gw.audit.records if r["phase"] != "intent"}
     assert records["audit-case-0"]["actor_user_id"] == "u-alice"
     assert records["audit-case-0"]["action"] == "me.get"
     assert records["audit-case-1"]["target_type"] == "user"
@@ -45,8 +58,8 @@ async def test_every_request_has_one_valid_record(gw):
         envelope = parse_envelope(event)
         assert envelope.type == "crm.gateway.audit.recorded.v1"
         catalogue.validate_envelope(envelope)
-    # Nothing else was recorded twice.
-    assert len(gw.audit.records) == len(cases)
+    # Nothing else was recorded twice (the one forwarded write has two records).
+    assert len(gw.audit.records) == len(cases) + 1
 
 
 async def test_broker_unreachable_means_503_and_nothing_forwarded(harness):
@@ -56,7 +69,7 @@ async def test_broker_unreachable_means_503_and_nothing_forwarded(harness):
         assert_problem(response, 503, "audit-unavailable")
         create = await gw.client.post("/v1/users", headers=gw.auth("u-admin"), json={
             "username": "dave", "display_name": "Dave", "password": "long-enough-pw",
-            "org_unit_id": "ou-north-bj-sales"})
+            "org_unit_id": "ou-north-bj-sales", "roles": ["sales"]})
         assert_problem(create, 503, "audit-unavailable")
         assert gw.fake.calls == []
         metrics = (await gw.client.get("/metrics")).text

@@ -10,7 +10,7 @@ WRITE_ROUTES = {
     "/v1/auth/login": {"username": "alice", "password": "alice-pass"},
     "/v1/auth/refresh": {"refresh_token": "abc"},
     "/v1/users": {"username": "erin", "display_name": "Erin", "password": "long-enough-pw",
-                  "org_unit_id": "ou-north-bj-sales"},
+                  "org_unit_id": "ou-north-bj-sales", "roles": ["sales"]},
     "/v1/users/u-bob/freeze": {"reason": "x"},
     "/v1/users/u-bob/unfreeze": {"reason": "x"},
     "/v1/auth/logout": {"refresh_token": "abc"},

@@ -35,7 +35,9 @@ async def list_audit_events(
     action: Annotated[str | None, Query(max_length=100)] = None,
     target_type: Annotated[str | None, Query(max_length=50)] = None,
     target_id: Annotated[str | None, Query(max_length=100)] = None,
-    outcome: Literal["allowed", "denied", "failed"] | None = None,
+    outcome: Literal["allowed", "denied", "failed", "pending"] | None = None,
+    correlation_id: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9._:\-]{1,128}$")] = None,
+    phase: Literal["request", "intent", "outcome"] | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> dict:
@@ -44,6 +46,7 @@ async def list_audit_events(
     request = identity_pb2.ListAuditEventsRequest(
         page_size=limit, page_token=cursor or "", actor_user_id=user or "",
         action=action or "", target_type=target_type or "", target_id=target_id or "",
-        outcome=outcome or "", since=_timestamp(since), until=_timestamp(until))
+        outcome=outcome or "", correlation_id=correlation_id or "", phase=phase or "",
+        since=_timestamp(since), until=_timestamp(until))
     response = await rt.identity.call("ListAuditEvents", request, forward_metadata(ctx, auth))
     return page([audit_event_json(e) for e in response.audit_events], response.next_page_token)

@@ -20,7 +20,8 @@ async def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz", name="ops.readyz")
+@router.get("/readyz", name="ops.readyz",
+            responses={503: {"description": "A required dependency is down (see detail)"}})
 async def readyz(request: Request, rt: Runtime) -> Response:
     async def redis_ok() -> bool:
         try:

@@ -87,7 +87,8 @@ def audit_message(event: AuditEvent) -> pb.AuditEvent:
         outcome=event.outcome, status_code=event.status_code or 0,
         client_address=event.client_address or "", user_agent=event.user_agent or "",
         correlation_id=event.correlation_id or "",
-        detail_json=json.dumps(event.detail or {}, ensure_ascii=False), source=event.source)
+        detail_json=json.dumps(event.detail or {}, ensure_ascii=False), source=event.source,
+        phase=event.phase or "")
 
 
 def _pair(tokens: TokenPair) -> pb.TokenPair:
@@ -240,7 +241,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         query = audit.AuditQuery(
             actor_user_id=request.actor_user_id, action=request.action,
             target_type=request.target_type, target_id=request.target_id,
-            outcome=request.outcome,
+            outcome=request.outcome, correlation_id=request.correlation_id,
+            phase=request.phase,
             since=request.since.ToDatetime(dt.UTC) if request.HasField("since") else None,
             until=request.until.ToDatetime(dt.UTC) if request.HasField("until") else None)
         with self.users.db.session() as s:

@@ -62,8 +62,11 @@ def store_gateway_record(session: Session, data: Mapping[str, Any]) -> AuditEven
         client_address=data.get("client_address"),
         user_agent=(data.get("user_agent") or "")[:300] or None,
         correlation_id=data.get("correlation_id"), detail=dict(data.get("detail") or {}),
-        source=data.get("source", "gateway"),
+        source=data.get("source", "gateway"), phase=data.get("phase") or "request",
     )
+    detail = event.detail
+    if data.get("intent_id"):  # an outcome names its intent
+        detail["intent_id"] = str(data["intent_id"])
     session.add(event)
     return event
 
@@ -75,6 +78,8 @@ class AuditQuery:
     target_type: str = ""
     target_id: str = ""
     outcome: str = ""
+    correlation_id: str = ""
+    phase: str = ""
     since: dt.datetime | None = None
     until: dt.datetime | None = None
 
@@ -87,7 +92,9 @@ def list_events(session: Session, query: AuditQuery, size: int, token: str
                           (AuditEvent.action, query.action),
                           (AuditEvent.target_type, query.target_type),
                           (AuditEvent.target_id, query.target_id),
-                          (AuditEvent.outcome, query.outcome)):
+                          (AuditEvent.outcome, query.outcome),
+                          (AuditEvent.correlation_id, query.correlation_id),
+                          (AuditEvent.phase, query.phase)):
         if value:
             stmt = stmt.where(column == value)
     if query.since:

@@ -129,10 +129,13 @@ class AuditEvent(Base):
     correlation_id: Mapped[str | None] = mapped_column(String(128))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(String(32))
+    # Gateway records: request | intent | outcome (a forwarded write has both of the last).
+    phase: Mapped[str | None] = mapped_column(String(16))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (
         Index("ix_audit_events_occurred", "occurred_at", "seq"),
         Index("ix_audit_events_actor", "actor_user_id", "occurred_at"),
         Index("ix_audit_events_target", "target_type", "target_id"),
+        Index("ix_audit_events_correlation", "correlation_id"),
     )

@@ -65,3 +65,29 @@ def test_worker_entrypoint_with_worker_factory(db):
     worker.record_audit_event(event)
     worker.record_audit_event(event)
     assert count(db) == 1
+
+
+def test_intent_and_outcome_are_stored_linked_and_queryable(db):
+    from identity import audit
+
+    intent = gateway_record(method="POST", path="/v1/users", action="users.create",
+                            outcome="pending", status_code=0, phase="intent",
+                            correlation_id="write-1", detail={"idempotency_key": True})
+    outcome = gateway_record(method="POST", path="/v1/users", action="users.create",
+                             outcome="allowed", status_code=201, phase="outcome",
+                             correlation_id="write-1", target_id="u-new",
+                             intent_id=intent.data["id"])
+    older = gateway_record(correlation_id="read-1")  # a record from before `phase`
+    for event in (intent, outcome, older):
+        assert apply_gateway_audit(db, event, CONSUMER) is True
+    with db.session() as s:
+        rows, _ = audit.list_events(s, audit.AuditQuery(correlation_id="write-1"), 10, "")
+        assert sorted((r.phase, r.status_code) for r in rows) == [("intent", 0),
+                                                                   ("outcome", 201)]
+        stored = {r.phase: r for r in rows}
+        assert stored["outcome"].detail["intent_id"] == stored["intent"].id
+        assert stored["outcome"].target_id == "u-new"
+        intents, _ = audit.list_events(s, audit.AuditQuery(phase="intent"), 10, "")
+        assert [r.id for r in intents] == [intent.data["id"]]
+        reads, _ = audit.list_events(s, audit.AuditQuery(correlation_id="read-1"), 10, "")
+        assert [r.phase for r in reads] == ["request"]

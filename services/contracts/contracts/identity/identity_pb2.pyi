@@ -359,7 +359,7 @@ class CreateOrgUnitResponse(_message.Message):
     def __init__(self, org_unit: _Optional[_Union[OrgUnit, _Mapping]] = ...) -> None: ...
 
 class AuditEvent(_message.Message):
-    __slots__ = ("id", "occurred_at", "actor_user_id", "actor_username", "action", "method", "path", "target_type", "target_id", "outcome", "status_code", "client_address", "user_agent", "correlation_id", "detail_json", "source")
+    __slots__ = ("id", "occurred_at", "actor_user_id", "actor_username", "action", "method", "path", "target_type", "target_id", "outcome", "status_code", "client_address", "user_agent", "correlation_id", "detail_json", "source", "phase")
     ID_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
     ACTOR_USER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -376,6 +376,7 @@ class AuditEvent(_message.Message):
     CORRELATION_ID_FIELD_NUMBER: _ClassVar[int]
     DETAIL_JSON_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
     id: str
     occurred_at: _timestamp_pb2.Timestamp
     actor_user_id: str
@@ -392,10 +393,11 @@ class AuditEvent(_message.Message):
     correlation_id: str
     detail_json: str
     source: str
-    def __init__(self, id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor_user_id: _Optional[str] = ..., actor_username: _Optional[str] = ..., action: _Optional[str] = ..., method: _Optional[str] = ..., path: _Optional[str] = ..., target_type: _Optional[str] = ..., target_id: _Optional[str] = ..., outcome: _Optional[str] = ..., status_code: _Optional[int] = ..., client_address: _Optional[str] = ..., user_agent: _Optional[str] = ..., correlation_id: _Optional[str] = ..., detail_json: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+    phase: str
+    def __init__(self, id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor_user_id: _Optional[str] = ..., actor_username: _Optional[str] = ..., action: _Optional[str] = ..., method: _Optional[str] = ..., path: _Optional[str] = ..., target_type: _Optional[str] = ..., target_id: _Optional[str] = ..., outcome: _Optional[str] = ..., status_code: _Optional[int] = ..., client_address: _Optional[str] = ..., user_agent: _Optional[str] = ..., correlation_id: _Optional[str] = ..., detail_json: _Optional[str] = ..., source: _Optional[str] = ..., phase: _Optional[str] = ...) -> None: ...
 
 class ListAuditEventsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "actor_user_id", "action", "target_type", "target_id", "since", "until", "outcome")
+    __slots__ = ("page_size", "page_token", "actor_user_id", "action", "target_type", "target_id", "since", "until", "outcome", "correlation_id", "phase")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     ACTOR_USER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -405,6 +407,8 @@ class ListAuditEventsRequest(_message.Message):
     SINCE_FIELD_NUMBER: _ClassVar[int]
     UNTIL_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    CORRELATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     actor_user_id: str
@@ -414,7 +418,9 @@ class ListAuditEventsRequest(_message.Message):
     since: _timestamp_pb2.Timestamp
     until: _timestamp_pb2.Timestamp
     outcome: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., actor_user_id: _Optional[str] = ..., action: _Optional[str] = ..., target_type: _Optional[str] = ..., target_id: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ...) -> None: ...
+    correlation_id: str
+    phase: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., actor_user_id: _Optional[str] = ..., action: _Optional[str] = ..., target_type: _Optional[str] = ..., target_id: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ..., correlation_id: _Optional[str] = ..., phase: _Optional[str] = ...) -> None: ...
 
 class ListAuditEventsResponse(_message.Message):
     __slots__ = ("audit_events", "next_page_token")
