@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from . import problems
 from .audit import AuditPublisher
 from .auth import Authenticator
+from .client_address import ClientAddressResolver
 from .freeze import Freezer, resolve_internal_token
 from .gate import RequestGate
 from .idempotency import IdempotencyStore
@@ -23,7 +24,8 @@ from .identity_client import IdentityClient
 from .keys import JwksCache
 from .metrics import GatewayMetrics
 from .middleware import GatewayMiddleware
-from .rate_limits import LoginLimiter
+from .personal_reads import parse_read_limits
+from .rate_limits import LoginLimiter, LoginPolicy
 from .redis_keys import RedisKeys
 from .routes import audit_events, auth, ops, org_units, scheduling, users
 from .runtime import GatewayRuntime
@@ -56,24 +58,27 @@ def build_runtime(settings: GatewaySettings, *, identity_client: IdentityClient 
     keys = RedisKeys(settings.redis_prefix)
     jwks = JwksCache(identity.signing_keys,
                      min_refresh_interval=settings.jwks_refresh_interval_seconds)
+    read_limits = parse_read_limits(settings.freeze_read_limits,
+                                    window_seconds=settings.freeze_window_seconds,
+                                    every_limit=settings.freeze_max_reads)
     gate = RequestGate(redis, keys, rate_limit=settings.user_rate_limit,
                        rate_window_s=settings.user_rate_window_seconds,
-                       max_reads=settings.freeze_max_reads,
                        read_window_s=settings.freeze_window_seconds)
     freezer = Freezer(redis, keys, identity, metrics,
-                      internal_token=resolve_internal_token(settings.internal_token),
-                      max_reads=settings.freeze_max_reads,
-                      window_seconds=settings.freeze_window_seconds)
+                      internal_token=resolve_internal_token(settings.internal_token))
     return GatewayRuntime(
         settings=settings, identity=identity, redis=redis, publisher=publisher,
         metrics=metrics, keys=keys, jwks=jwks, freezer=freezer,
-        authenticator=Authenticator(jwks, gate, freezer, metrics,
+        authenticator=Authenticator(jwks, gate, freezer, metrics, read_limits=read_limits,
                                     rate_limit=settings.user_rate_limit,
                                     rate_window_s=settings.user_rate_window_seconds),
-        login_limiter=LoginLimiter(redis, keys, per_account=settings.login_max_per_account,
-                                   per_address=settings.login_max_per_address,
-                                   window_seconds=settings.login_window_seconds,
-                                   metrics=metrics),
+        login_limiter=LoginLimiter(redis, keys, LoginPolicy(
+            free_per_account_address=settings.login_free_failures_per_account_address,
+            free_per_account=settings.login_free_failures_per_account,
+            lockout_base_seconds=settings.login_lockout_base_seconds,
+            lockout_max_seconds=settings.login_lockout_max_seconds,
+            failure_window_seconds=settings.login_failure_window_seconds,
+            max_failures_per_address=settings.login_max_failures_per_address), metrics),
         idempotency=IdempotencyStore(redis, keys, settings.idempotency_ttl_seconds),
     )
 
@@ -120,7 +125,8 @@ def create_app(settings: GatewaySettings | None = None, *,
     # Added last = outermost: CORS wraps the gateway middleware so that problem responses
     # made there carry CORS headers too.
     app.add_middleware(GatewayMiddleware, publisher=rt.publisher, metrics=rt.metrics,
-                       max_body_bytes=settings.max_body_bytes)
+                       max_body_bytes=settings.max_body_bytes,
+                       client_addresses=ClientAddressResolver(settings.trusted_proxies))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,

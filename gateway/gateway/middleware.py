@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import problems
 from .audit import AuditPublisher, AuditUnavailable, audit_record
+from .client_address import ClientAddressResolver
 from .context import RequestContext, correlation_id_from
 from .metrics import GatewayMetrics
 
@@ -56,8 +57,10 @@ class _BodyTooLarge(HTTPException):
 
 class GatewayMiddleware:
     def __init__(self, app: ASGIApp, *, publisher: AuditPublisher, metrics: GatewayMetrics,
-                 max_body_bytes: int) -> None:
+                 max_body_bytes: int, client_addresses: ClientAddressResolver | None = None
+                 ) -> None:
         self.app = app
+        self.client_addresses = client_addresses or ClientAddressResolver(())
         self.publisher = publisher
         self.metrics = metrics
         self.max_body = max_body_bytes
@@ -79,9 +82,12 @@ class GatewayMiddleware:
                     correlation = value.decode("latin-1")
             elif key == b"user-agent" and user_agent is None:
                 user_agent = value.decode("latin-1")
+        peer = client[0] if client else ""
+        if self.client_addresses.trusts_any:
+            peer = self.client_addresses.resolve(peer, scope["headers"])
         ctx = RequestContext(
             correlation_id=correlation_id_from(correlation),
-            client_address=client[0] if client else "",
+            client_address=peer,
             user_agent=user_agent or "")
         scope["educrm"] = ctx
         audited = path not in UNAUDITED_PATHS

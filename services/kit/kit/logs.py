@@ -78,6 +78,14 @@ def mask_id_number(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 5) + value[-2:]
 
 
+def mask_username(value: str | None) -> str:
+    """A username that failed to log in keeps its first 2 characters: `zh***` (it may be a
+    mistyped password, and its length is not shown either)."""
+    if not value:
+        return ""
+    return value.strip()[:2] + "***"
+
+
 def mask_digits(text: str) -> str:
     """Blanket masking for free text: runs of 7+ digits (phones, ID numbers) keep 3+2."""
     return re.sub(r"\d{7,}[\dXx]?", lambda m: mask_id_number(m.group(0)), text)
