@@ -16,7 +16,9 @@ FREEZE_MAX_READS = 8
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     with running_system(tmp_path_factory.mktemp("e2e"),
-                        EDUCRM_GATEWAY_FREEZE_MAX_READS=str(FREEZE_MAX_READS),
+                        EDUCRM_GATEWAY_FREEZE_READ_LIMITS=(
+                            f"staff:*={FREEZE_MAX_READS},staff:admin=10000,"
+                            f"customer:*={FREEZE_MAX_READS}"),
                         EDUCRM_GATEWAY_FREEZE_WINDOW_SECONDS="600") as running:
         yield running
 

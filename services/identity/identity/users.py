@@ -12,7 +12,7 @@ from kit import errors as kit_errors
 from kit.caller import Caller, DataScope
 from kit.db import Database
 from kit.idempotency import Codec, run_once
-from sqlalchemy import String, cast, or_, select, true
+from sqlalchemy import String, cast, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
@@ -202,8 +202,8 @@ class UserService:
         return user
 
     def _other_active_unfreezers(self, s: DbSession, user_id: str) -> int:
-        """Active human users other than `user_id` who can unfreeze, their rows locked (on
-        PostgreSQL) so that two automatic freezes racing cannot both see the other one."""
+        """Active human users other than `user_id` who can unfreeze, their rows locked
+        (FOR UPDATE) so that two automatic freezes racing cannot both count the other one."""
         maybe = or_(*(cast(User.roles, String).like(f'%"{role}"%')
                       for role in freeze_rules.UNFREEZER_ROLES))
         rows = s.execute(
@@ -218,6 +218,12 @@ class UserService:
         freeze_rules.check_can_freeze(caller, internal=internal, automatic=automatic,
                                       target_user_id=user_id)
         with self.db.session() as s:
+            if automatic and self.db.is_sqlite:
+                # SQLite has no FOR UPDATE, and pysqlite begins a transaction only at the
+                # first write: a no-op write first takes the database's write lock, so racing
+                # automatic freezes run one after the other and each sees the other's result.
+                s.execute(update(User).where(User.id == user_id).values(status=User.status)
+                          .execution_options(synchronize_session=False))
             user = self._load(s, user_id)
             if not freeze_rules.transition(user.status, freeze_rules.FROZEN):
                 return StatusChange(user, False)
