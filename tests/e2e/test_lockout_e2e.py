@@ -10,9 +10,9 @@ import uuid
 
 import httpx
 import pytest
+from identity import org
 from identity.models import AuditEvent, OrgUnit, User
 from identity.passwords import Passwords
-from identity.users import NewUser, UserService
 from kit import testing
 from kit.db import Database
 from sqlalchemy import select, text
@@ -37,16 +37,18 @@ def system(tmp_path_factory):
 
 
 def _create_staff(url: str) -> None:
+    """200 sales staff in one branch, in one transaction (test data: no audit or events)."""
     db = Database(url)
     try:
-        users = UserService(db, Passwords(time_cost=1, memory_kib=1024, parallelism=1),
-                            auth=None)  # creating users needs no tokens
+        password_hash = Passwords(time_cost=1, memory_kib=1024, parallelism=1).hash(
+            STAFF_PASSWORD)
         with db.session() as s:
             branch = s.scalar(select(OrgUnit.id).where(OrgUnit.kind == "branch").limit(1))
-        for username in STAFF:
-            users.create_user(None, NewUser(username=username, display_name=username,
-                                            password=STAFF_PASSWORD, roles=("sales",),
-                                            org_unit_id=branch))
+            where = org.placement(s, branch)
+            s.add_all(User(username=username, display_name=username, roles=["sales"],
+                           password_hash=password_hash, status="active",
+                           org_unit_id=where.org_unit_id, department_id=where.department_id,
+                           region_id=where.region_id) for username in STAFF)
     finally:
         db.dispose()
 
