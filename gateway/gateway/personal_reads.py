@@ -2,7 +2,8 @@
 that depends on the reader's roles.
 
 A route that returns people's personal data says how many records it returns and of which
-kind: a single read counts 1 (in the per-request gate, before the service is called), a list
+kind: a single read counts 1 (in the per-request gate, before the service is called, so a
+probe for an id that turns out not to exist counts too), a list
 counts its items and an export its rows (after the service answered, before anything is sent;
 `routes.deps.count_personal_records`). Records are summed in a sliding window per (user,
 kind) in Redis; the request whose records take the reader past their limit freezes them and is

@@ -41,7 +41,7 @@ async def login(body: LoginBody, ctx: Ctx, rt: Runtime) -> dict:
             raise problems.login_failed() from None
         await limiter.release(body.username, address, succeeded=False)
         raise
-    except BaseException:
+    except Exception:
         await limiter.release(body.username, address, succeeded=False)
         raise
     await limiter.release(body.username, address, succeeded=True)
