@@ -2,6 +2,8 @@
 data, against a limit set per role; the request that passes the limit is refused."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from fastapi import FastAPI
 from gateway.personal_reads import DataKind, ReadLimitsError, parse_read_limits
@@ -31,6 +33,19 @@ async def test_records_are_counted_not_requests(harness):
         assert "more than 10 staff records in 60 s" in call.request.reason
         assert_problem(await gw.client.get("/v1/me", headers=gw.auth("u-alice")), 403,
                        "account-frozen")
+
+
+async def test_concurrent_pages_freeze_exactly_once(harness):
+    async with harness(freeze_max_reads=10, user_rate_limit=10_000) as gw:
+        tokens = [gw.auth("u-alice") for _ in range(3)]
+        responses = await asyncio.gather(*(
+            gw.client.get("/v1/users", params={"limit": 4}, headers=tokens[i % 3])
+            for i in range(30)))
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [200, 200] + [403] * 28, statuses  # 4 + 4 records, then over
+        assert len(gw.fake.calls_to("FreezeUser")) == 1
+        await wait_until(lambda: len(gw.audit.records) >= 31)
+        assert len([r for r in gw.audit.records if r["action"] == "security.auto_freeze"]) == 1
 
 
 async def test_the_page_that_passes_the_limit_is_not_sent(harness):
