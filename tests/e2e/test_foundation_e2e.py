@@ -18,7 +18,7 @@ def system(tmp_path_factory):
     with running_system(tmp_path_factory.mktemp("e2e"),
                         EDUCRM_GATEWAY_FREEZE_READ_LIMITS=(
                             f"staff:*={FREEZE_MAX_READS},staff:admin=10000,"
-                            f"customer:*={FREEZE_MAX_READS}"),
+                            f"staff:director=10000,customer:*={FREEZE_MAX_READS}"),
                         EDUCRM_GATEWAY_FREEZE_WINDOW_SECONDS="600") as running:
         yield running
 
