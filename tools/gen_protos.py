@@ -1,8 +1,9 @@
-"""Compile every service's protos into that service's package (`<svc>/pb/`).
+"""Compile every service's protos (services/<svc>/proto/, owned by the service) into the
+contracts package (`contracts.<svc>`), which every client installs instead of the service.
 
 protoc's Python output imports siblings by proto package (`from crm.identity.v1 import ...`);
-we rewrite those to relative imports so each service ships its stubs inside its own package
-and no top-level `crm` package is shared between distributions.
+we rewrite those to relative imports so the stubs live under `contracts` and no top-level `crm`
+package is claimed.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from grpc_tools import protoc
 
 ROOT = Path(__file__).resolve().parents[1]
+CONTRACTS = ROOT / "services" / "contracts" / "contracts"
 
 
 def compile_service(service_dir: Path) -> list[Path]:
@@ -21,7 +23,7 @@ def compile_service(service_dir: Path) -> list[Path]:
     protos = sorted(proto_root.rglob("*.proto"))
     if not protos:
         return []
-    package = service_dir / service_dir.name / "pb"
+    package = CONTRACTS / service_dir.name
     package.mkdir(parents=True, exist_ok=True)
     include = Path(protoc.__file__).parent / "_proto"
     with tempfile.TemporaryDirectory() as out:

@@ -21,7 +21,7 @@ import enum
 import logging
 from pathlib import Path
 
-from identity.pb import identity_pb2
+from contracts.identity import identity_pb2
 from kit import caller as kit_caller
 from redis.asyncio import Redis
 from redis.exceptions import RedisError

@@ -1,7 +1,7 @@
 """The gateway's grpc.aio client of the identity service (see service_client.py)."""
 from __future__ import annotations
 
-from identity.pb import identity_pb2, identity_pb2_grpc
+from contracts.identity import identity_pb2, identity_pb2_grpc
 from kit.internal_auth import INTERNAL_TOKEN_METADATA  # noqa: F401 - re-exported
 
 from .service_client import Metadata, ServiceClient, problem_from_rpc_error  # noqa: F401

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Generic, Literal, TypeVar
 
+from contracts.identity import identity_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
-from identity.pb import identity_pb2
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")

@@ -18,10 +18,10 @@ from typing import Any
 
 import grpc
 import jwt
+from contracts.identity import identity_pb2, identity_pb2_grpc
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from identity.pb import identity_pb2, identity_pb2_grpc
 from kit.access_token import ACCESS_TOKEN_TYPE, AUDIENCE, ISSUER
 
 INTERNAL_TOKEN = "test-internal-token"  # noqa: S105 - a test fixture value

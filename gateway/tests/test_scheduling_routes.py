@@ -15,11 +15,11 @@ from typing import Any
 import grpc
 import jwt
 import pytest
+from contracts.scheduling import scheduling_pb2 as pb
+from contracts.scheduling import scheduling_pb2_grpc as pb_grpc
 from gateway.testing import assert_problem
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health, health_pb2_grpc
-from scheduling.pb import scheduling_pb2 as pb
-from scheduling.pb import scheduling_pb2_grpc as pb_grpc
 
 pytestmark = pytest.mark.anyio
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from contracts.identity import identity_pb2
 from fastapi import APIRouter, Query
 from google.protobuf.timestamp_pb2 import Timestamp
-from identity.pb import identity_pb2
 
 from ..auth import require_right
 from ..runtime import forward_metadata

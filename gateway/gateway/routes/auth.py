@@ -4,8 +4,8 @@ from __future__ import annotations
 import time
 
 import orjson
+from contracts.identity import identity_pb2
 from fastapi import APIRouter, Request, Response
-from identity.pb import identity_pb2
 from kit.caller import Caller
 from kit.logs import mask_username
 from redis.exceptions import RedisError

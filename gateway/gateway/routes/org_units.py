@@ -1,8 +1,8 @@
 """The org tree (company → region → branch/campus → department)."""
 from __future__ import annotations
 
+from contracts.identity import identity_pb2
 from fastapi import APIRouter
-from identity.pb import identity_pb2
 
 from ..runtime import forward_metadata
 from ..schemas import OrgUnitOut, Page, org_unit_json, page

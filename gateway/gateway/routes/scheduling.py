@@ -19,11 +19,11 @@ import urllib.parse
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
+from contracts.scheduling import scheduling_pb2 as pb
+from contracts.scheduling import scheduling_pb2_grpc as pb_grpc
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field, model_validator
-from scheduling.pb import scheduling_pb2 as pb
-from scheduling.pb import scheduling_pb2_grpc as pb_grpc
 
 from ..auth import Authenticated
 from ..context import RequestContext

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from contracts.identity import identity_pb2
 from fastapi import APIRouter, Path, Query, Request
-from identity.pb import identity_pb2
 
 from ..auth import require_right
 from ..idempotency import fingerprint, idempotency_key

@@ -10,6 +10,8 @@ import datetime as dt
 import json
 import logging
 
+from contracts.identity import identity_pb2 as pb
+from contracts.identity import identity_pb2_grpc
 from google.protobuf import timestamp_pb2
 from kit import errors as kit_errors
 from kit.access_token import KeySet
@@ -24,8 +26,6 @@ from .auth import AuthService, TokenPair
 from .keys import SigningKeys
 from .models import AuditEvent, OrgUnit, User
 from .passwords import Passwords
-from .pb import identity_pb2 as pb
-from .pb import identity_pb2_grpc
 from .principals import principal_of
 from .settings import IdentitySettings, load_settings
 from .users import NewUser, UserService

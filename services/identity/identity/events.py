@@ -1,5 +1,5 @@
 """Identity's outgoing events, written to the outbox in the transaction of the change.
-Schemas live in kit.events.catalogue.identity."""
+Schemas live in contracts.events.identity."""
 from __future__ import annotations
 
 import datetime as dt

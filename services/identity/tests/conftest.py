@@ -77,7 +77,7 @@ def server(app):
 
 @pytest.fixture(scope="module")
 def stub(server):
-    from identity.pb import identity_pb2_grpc
+    from contracts.identity import identity_pb2_grpc
 
     channel = grpc_client.channel(f"127.0.0.1:{server.port}")
     yield identity_pb2_grpc.IdentityServiceStub(channel)
@@ -91,7 +91,7 @@ def bearer(token: str) -> tuple:
 @pytest.fixture(scope="module")
 def login(stub):
     """login("sales1") -> TokenPair (cached per module: argon2 is slow-ish even when lowered)."""
-    from identity.pb import identity_pb2 as pb
+    from contracts.identity import identity_pb2 as pb
 
     cache: dict[str, object] = {}
 

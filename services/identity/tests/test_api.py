@@ -7,8 +7,8 @@ import json
 
 import grpc
 import pytest
+from contracts.identity import identity_pb2 as pb
 from identity.models import AuditEvent, RefreshToken
-from identity.pb import identity_pb2 as pb
 from kit import grpc_client
 from kit.grpc_errors import error_info
 from sqlalchemy import select, text

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import pytest
+from contracts.identity import identity_pb2 as pb
 from identity.models import AuditEvent, IdempotencyKey, Session, User
-from identity.pb import identity_pb2 as pb
 from kit.grpc_errors import error_info
 from sqlalchemy import func, select
 

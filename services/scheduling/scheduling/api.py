@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from contracts.scheduling import scheduling_pb2 as pb
+from contracts.scheduling import scheduling_pb2_grpc as pb_grpc
 from kit import grpc_server, idempotency
 from kit.db import Database
 from kit.errors import InvalidArgument
@@ -28,8 +30,6 @@ from . import (
     views,
 )
 from . import models as m
-from .pb import scheduling_pb2 as pb
-from .pb import scheduling_pb2_grpc as pb_grpc
 from .settings import SchedulingSettings, load
 from .solve_jobs import SolveJobRunner
 

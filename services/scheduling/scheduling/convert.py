@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from contracts.scheduling import scheduling_pb2 as pb
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from . import models as m
-from .pb import scheduling_pb2 as pb
 from .snapshot import LectureInfo
 
 JOB_STATUS = {"queued": pb.SOLVE_JOB_STATUS_QUEUED, "running": pb.SOLVE_JOB_STATUS_RUNNING,

@@ -1,4 +1,4 @@
-"""The events scheduling produces (types registered in kit.events.catalogue.scheduling) and
+"""The events scheduling produces (types registered in contracts.events.scheduling) and
 the payloads built from our rows. Written through kit's outbox in the caller's transaction."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The demo's event type and subscription (a real service adds these to kit/events/catalogue/)."""
+"""The demo's event type and subscription (a real service declares these in contracts/events/)."""
 from kit.events import catalogue
 
 WIDGET_MADE = "crm.busdemo.widget.made.v1"

@@ -153,7 +153,7 @@ class EventConsumer(Consumer):
             raise ConfigurationError(
                 f"{service}.{self.method_name} consumes {self.event_type} but the catalogue "
                 f"has no subscription: add subscribe({service!r}, {self.method_name!r}, "
-                f"{self.event_type!r}) to kit/events/catalogue/{service}.py")
+                f"{self.event_type!r}) to contracts/events/{service}.py")
         self.delivery_limit = int(config.get(DELIVERY_LIMIT_KEY, DEFAULT_DELIVERY_LIMIT))
         self.backoff = float(config.get(RETRY_BACKOFF_KEY, DEFAULT_RETRY_BACKOFF))
         self.backoff_max = float(config.get(RETRY_BACKOFF_MAX_KEY, DEFAULT_RETRY_BACKOFF_MAX))

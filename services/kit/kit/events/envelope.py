@@ -14,10 +14,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from contracts.events.definitions import producer_of as contract_producer_of
 
 from kit.caller import correlation_id as correlation_id_var
 
@@ -27,8 +28,6 @@ BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
 DATA_CONTENT_TYPE = "application/json"
 
 # crm.<service>.<aggregate>.<past_verb>.v<N>; aggregate and verb may contain '_' (reminder_due).
-TYPE_PATTERN = re.compile(
-    r"^crm\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.v([1-9][0-9]*)$")
 
 _REQUIRED = ("specversion", "id", "type", "source", "time", "datacontenttype", "data")
 
@@ -39,11 +38,10 @@ class EnvelopeError(ValueError):
 
 def producer_of(event_type: str) -> str:
     """The service part of an event type: crm.identity.user.frozen.v1 -> identity."""
-    match = TYPE_PATTERN.match(event_type)
-    if not match:
-        raise EnvelopeError(
-            f"event type {event_type!r} is not crm.<service>.<aggregate>.<verb>.v<N>")
-    return match.group(1)
+    try:
+        return contract_producer_of(event_type)
+    except ValueError as error:
+        raise EnvelopeError(str(error)) from None
 
 
 def source_of(service: str) -> str:

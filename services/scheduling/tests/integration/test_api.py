@@ -13,6 +13,8 @@ import icalendar
 import jwt
 import openpyxl
 import pytest
+from contracts.scheduling import scheduling_pb2 as pb
+from contracts.scheduling import scheduling_pb2_grpc as pb_grpc
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 from kit import migrate, testing
@@ -20,8 +22,6 @@ from kit.access_token import ACCESS_TOKEN_TYPE, AUDIENCE, ISSUER, KeySet
 from kit.db import Database
 from scheduling import api
 from scheduling import models as m
-from scheduling.pb import scheduling_pb2 as pb
-from scheduling.pb import scheduling_pb2_grpc as pb_grpc
 from scheduling.settings import SchedulingSettings
 from sqlalchemy import func, select
 

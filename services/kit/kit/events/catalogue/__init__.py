@@ -1,19 +1,22 @@
 """The event catalogue: every EduCRM event type, its JSON Schema, producer and consumers.
 
-One registry (`REGISTRY`), organised per producing service: add a type in the producer's
-module, a subscription in the consumer's module. Importing this package loads them all.
+The types and subscriptions are declared in the contracts package (contracts/events/, one
+module per producing service); `REGISTRY` holds them with their validators. `register` and
+`subscribe` add more at run time (test fixtures declare their own demo events).
 """
-from . import enrollment, gateway, identity, scheduling  # noqa: F401,E402  (registration)
-from ._registry import (
-    REGISTRY,
+from contracts.events.definitions import (
     EventType,
-    EventValidationError,
-    Registry,
     Subscription,
-    UnknownEventType,
     exchange_name,
     object_schema,
     queue_name,
+)
+
+from ._registry import (
+    REGISTRY,
+    EventValidationError,
+    Registry,
+    UnknownEventType,
     register,
     subscribe,
 )

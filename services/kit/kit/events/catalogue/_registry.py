@@ -1,20 +1,15 @@
-"""The one registry of event types, their JSON Schemas, producers and consumers.
-
-Per-service modules (identity.py, scheduling.py, ...) call `register` and `subscribe` at import;
-`kit.events.catalogue` imports them all, so importing the package gives the whole catalogue.
-"""
+"""The validating registry of event types: the contracts' definitions plus a JSON Schema
+validator per type, and the lookups the bus tooling needs (queues, producers)."""
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
+from contracts.events.definitions import EventType, Subscription
 from jsonschema import Draft202012Validator
 
 from kit.events.envelope import Envelope, EnvelopeError, producer_of
-
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 class UnknownEventType(LookupError):
@@ -23,49 +18,6 @@ class UnknownEventType(LookupError):
 
 class EventValidationError(ValueError):
     """Event data that does not match its registered schema."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Subscription:
-    """A consumer: one handler of one service, fed by its own queue `<service>.<handler>`."""
-
-    service: str
-    handler: str
-    event_type: str
-
-    @property
-    def queue(self) -> str:
-        return queue_name(self.service, self.handler)
-
-
-@dataclasses.dataclass(frozen=True)
-class EventType:
-    type: str
-    description: str
-    schema: Mapping[str, Any]
-    example: Mapping[str, Any]
-    subject: str = ""  # what the CloudEvents `subject` holds, e.g. "the user id"
-
-    @property
-    def producer(self) -> str:
-        return producer_of(self.type)
-
-    @property
-    def exchange(self) -> str:
-        return exchange_name(self.producer)
-
-    @property
-    def routing_key(self) -> str:
-        return self.type
-
-
-def exchange_name(service: str) -> str:
-    """nameko's own naming for a service's events exchange (topic, durable)."""
-    return f"{service}.events"
-
-
-def queue_name(service: str, handler: str) -> str:
-    return f"{service}.{handler}"
 
 
 class Registry:
@@ -100,7 +52,7 @@ class Registry:
             return self._types[event_type]
         except KeyError:
             raise UnknownEventType(
-                f"event type {event_type!r} is not in the catalogue (kit/events/catalogue/)"
+                f"event type {event_type!r} is not in the catalogue (contracts/events/)"
             ) from None
 
     def event_types(self) -> list[EventType]:
@@ -161,32 +113,17 @@ class Registry:
         return found
 
 
-def object_schema(title: str, properties: Mapping[str, Any], required: Iterable[str],
-                  description: str = "") -> dict[str, Any]:
-    """A data schema; extra properties are allowed so optional fields can be added within a
-    version without breaking older consumers."""
-    schema: dict[str, Any] = {
-        "$schema": JSON_SCHEMA_DIALECT,
-        "title": title,
-        "type": "object",
-        "properties": dict(properties),
-        "required": list(required),
-        "additionalProperties": True,
-    }
-    if description:
-        schema["description"] = description
-    return schema
+def load_contracts(registry: Registry) -> Registry:
+    """Register every event type and subscription the contracts package declares."""
+    from contracts import events
+
+    for event in events.EVENT_TYPES:
+        registry.register(event)
+    for subscription in events.SUBSCRIPTIONS:
+        registry.subscribe(subscription.service, subscription.handler, subscription.event_type)
+    return registry
 
 
-# Reusable property schemas.
-UUID = {"type": "string", "format": "uuid"}
-ID = {"type": "string", "minLength": 1, "maxLength": 64}
-TIMESTAMP = {"type": "string", "format": "date-time"}
-DATE = {"type": "string", "format": "date"}
-TEXT = {"type": "string"}
-NULLABLE_ID = {"type": ["string", "null"], "maxLength": 64}
-
-
-REGISTRY = Registry()
+REGISTRY = load_contracts(Registry())
 register = REGISTRY.register
 subscribe = REGISTRY.subscribe

@@ -3,7 +3,7 @@
 Owner: the identity engineer may refine these schemas (add optional fields freely; a breaking
 change is a new `.v2` type registered next to the old one).
 """
-from ._registry import (
+from .definitions import (
     ID,
     NULLABLE_ID,
     TEXT,

@@ -2,7 +2,7 @@
 
 Owner: the gateway engineer may refine the schema.
 """
-from ._registry import ID, NULLABLE_ID, TEXT, TIMESTAMP, EventType, object_schema, register
+from .definitions import ID, NULLABLE_ID, TEXT, TIMESTAMP, EventType, object_schema, register
 
 register(EventType(
     type="crm.gateway.audit.recorded.v1",

@@ -3,7 +3,7 @@
 Owner: the scheduling engineer. Times are UTC RFC 3339; `day` is the ISO weekday (1 = Monday)
 and `period` the campus's 1-based period of the day.
 """
-from ._registry import (
+from .definitions import (
     DATE,
     ID,
     NULLABLE_ID,

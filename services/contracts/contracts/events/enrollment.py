@@ -1,5 +1,5 @@
 """Events produced by enrollment. Owner: the enrollment engineer may refine the schemas."""
-from ._registry import ID, NULLABLE_ID, TIMESTAMP, EventType, object_schema, register
+from .definitions import ID, NULLABLE_ID, TIMESTAMP, EventType, object_schema, register
 
 register(EventType(
     type="crm.enrollment.enrollment.confirmed.v1",
