@@ -12,9 +12,9 @@ from pathlib import Path
 
 import grpc
 import pytest
+from contracts.identity import identity_pb2 as pb
 from identity import freeze_rules
 from identity.models import AuditEvent, User
-from identity.pb import identity_pb2 as pb
 from identity.users import NewUser
 from kit import grpc_client
 from kit.grpc_errors import error_info
