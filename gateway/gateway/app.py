@@ -18,6 +18,7 @@ from . import openapi, problems
 from .audit import AuditPublisher
 from .audit_spool import OutcomeSpool
 from .auth import Authenticator
+from .client_address import ClientAddressResolver
 from .freeze import Freezer, resolve_internal_token
 from .gate import RequestGate
 from .idempotency import IdempotencyStore
@@ -25,7 +26,8 @@ from .identity_client import IdentityClient
 from .keys import JwksCache
 from .metrics import GatewayMetrics
 from .middleware import GatewayMiddleware
-from .rate_limits import LoginLimiter
+from .personal_reads import parse_read_limits
+from .rate_limits import LoginLimiter, LoginPolicy
 from .redis_keys import RedisKeys
 from .revocations import GatewayRevocations
 from .routes import audit_events, auth, ops, org_units, scheduling, users
@@ -63,26 +65,29 @@ def build_runtime(settings: GatewaySettings, *, identity_client: IdentityClient 
     internal_token = resolve_internal_token(settings.internal_token)
     revocations = (GatewayRevocations(settings, internal_token)
                    if settings.follow_revocations else None)
+    read_limits = parse_read_limits(settings.freeze_read_limits,
+                                    window_seconds=settings.freeze_window_seconds,
+                                    every_limit=settings.freeze_max_reads)
     gate = RequestGate(redis, keys, rate_limit=settings.user_rate_limit,
                        rate_window_s=settings.user_rate_window_seconds,
-                       max_reads=settings.freeze_max_reads,
                        read_window_s=settings.freeze_window_seconds)
     freezer = Freezer(redis, keys, identity, metrics,
-                      internal_token=internal_token,
-                      max_reads=settings.freeze_max_reads,
-                      window_seconds=settings.freeze_window_seconds)
+                      internal_token=internal_token)
     return GatewayRuntime(
         settings=settings, identity=identity, redis=redis, publisher=publisher,
         metrics=metrics, keys=keys, jwks=jwks, freezer=freezer,
         revocations=revocations,
-        authenticator=Authenticator(jwks, gate, freezer, metrics,
+        authenticator=Authenticator(jwks, gate, freezer, metrics, read_limits=read_limits,
                                     deny_list=revocations.deny_list if revocations else None,
                                     rate_limit=settings.user_rate_limit,
                                     rate_window_s=settings.user_rate_window_seconds),
-        login_limiter=LoginLimiter(redis, keys, per_account=settings.login_max_per_account,
-                                   per_address=settings.login_max_per_address,
-                                   window_seconds=settings.login_window_seconds,
-                                   metrics=metrics),
+        login_limiter=LoginLimiter(redis, keys, LoginPolicy(
+            free_per_account_address=settings.login_free_failures_per_account_address,
+            free_per_account=settings.login_free_failures_per_account,
+            lockout_base_seconds=settings.login_lockout_base_seconds,
+            lockout_max_seconds=settings.login_lockout_max_seconds,
+            failure_window_seconds=settings.login_failure_window_seconds,
+            max_failures_per_address=settings.login_max_failures_per_address), metrics),
         idempotency=IdempotencyStore(redis, keys, settings.idempotency_ttl_seconds),
         spool=OutcomeSpool(publisher, metrics, max_records=settings.audit_spool_max_records,
                            batch_max=settings.audit_batch_max_records),
@@ -141,7 +146,8 @@ def create_app(settings: GatewaySettings | None = None, *,
     # Added last = outermost: CORS wraps the gateway middleware so that problem responses
     # made there carry CORS headers too.
     app.add_middleware(GatewayMiddleware, publisher=rt.publisher, metrics=rt.metrics,
-                       max_body_bytes=settings.max_body_bytes, spool=rt.spool)
+                       max_body_bytes=settings.max_body_bytes, spool=rt.spool,
+                       client_addresses=ClientAddressResolver(settings.trusted_proxies))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,

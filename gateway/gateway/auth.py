@@ -22,10 +22,11 @@ from redis.exceptions import RedisError
 
 from . import problems
 from .context import RequestContext, request_context
-from .freeze import Freezer
+from .freeze import FreezeOutcome, Freezer
 from .gate import GateVerdict, RequestGate
 from .keys import JwksCache
 from .metrics import GatewayMetrics
+from .personal_reads import DataKind, ReadLimits
 from .rate_limits import LimitState
 
 MAX_TOKEN_LENGTH = 8192
@@ -57,8 +58,8 @@ def bearer_token(request: Request) -> str:
 
 class Authenticator:
     def __init__(self, jwks: JwksCache, gate: RequestGate, freezer: Freezer,
-                 metrics: GatewayMetrics, *, rate_limit: int, rate_window_s: int,
-                 leeway: int = 5, cache_size: int = 20_000,
+                 metrics: GatewayMetrics, *, read_limits: ReadLimits, rate_limit: int,
+                 rate_window_s: int, leeway: int = 5, cache_size: int = 20_000,
                  deny_list: DenyList | None = None) -> None:
         self._jwks = jwks
         # identity's revocations held in memory (revocations.py): refuses a frozen user or a
@@ -66,6 +67,7 @@ class Authenticator:
         self._deny_list = deny_list
         self._gate = gate
         self._freezer = freezer
+        self._read_limits = read_limits
         self._metrics = metrics
         self._rate = (rate_limit, rate_window_s)
         self._leeway = leeway
@@ -109,7 +111,10 @@ class Authenticator:
         hit = self._verified[token] = (claims, caller)
         return hit
 
-    async def authenticate(self, request: Request, *, personal: bool) -> Authenticated:
+    async def authenticate(self, request: Request, *,
+                           personal_record: DataKind | None = None) -> Authenticated:
+        """`personal_record`: the request reads one personal record of that kind (a get),
+        counted here before the service is asked."""
         ctx = request_context(request)
         token = bearer_token(request)
         claims, caller = await self._verify_cached(token)
@@ -124,8 +129,13 @@ class Authenticator:
             if caller.session_id and deny_list.session_denied(caller.session_id):
                 raise problems.unauthenticated("This session has been logged out.",
                                                "该会话已退出登录。", reason="session-revoked")
+        kind = personal_record or DataKind.STAFF
+        max_records = (self._read_limits.for_roles(caller.roles, kind)
+                       if personal_record is not None else 0)
         try:
-            result = await self._gate.check(caller.user_id, caller.session_id, personal=personal)
+            result = await self._gate.check(caller.user_id, caller.session_id, kind=kind,
+                                            records=1 if personal_record is not None else 0,
+                                            max_records=max_records)
         except RedisError:
             raise problems.rate_limiter_unavailable() from None
         if result.verdict == GateVerdict.PASS:
@@ -143,9 +153,31 @@ class Authenticator:
                 self._metrics.rate_limited.labels("user").inc()
                 raise limit.exceeded()
             case GateVerdict.JUST_FROZEN:
-                await self._on_just_frozen(ctx, caller)
-                raise problems.account_frozen()
+                if await self._on_just_frozen(ctx, caller, kind, max_records):
+                    raise problems.account_frozen()
+                ctx.response_headers.update(self._limit_headers(result.remaining,
+                                                                result.reset_ms))
+                return Authenticated(token, claims, caller, ctx)
         raise problems.internal_error()
+
+    async def count_personal_records(self, auth: Authenticated, kind: DataKind,
+                                     records: int) -> None:
+        """Count the personal records a response is about to return (a list's items, an
+        export's rows). Raises 403 account-frozen when the caller is frozen, by these records
+        or meanwhile: the response is then not sent."""
+        if records <= 0:
+            return
+        caller = auth.caller
+        max_records = self._read_limits.for_roles(caller.roles, kind)
+        try:
+            verdict = await self._gate.count(caller.user_id, kind, records, max_records)
+        except RedisError:
+            raise problems.rate_limiter_unavailable() from None
+        if verdict == GateVerdict.FROZEN:
+            raise problems.account_frozen()
+        if verdict == GateVerdict.JUST_FROZEN and await self._on_just_frozen(
+                auth.ctx, caller, kind, max_records):
+            raise problems.account_frozen()
 
     def _limit_headers(self, remaining: int, reset_ms: int) -> dict[str, str]:
         """LimitState(...).headers() of the user limit, with the constant policy cached."""
@@ -157,15 +189,25 @@ class Authenticator:
         return {"RateLimit-Policy": policy,
                 "RateLimit": f'"user";r={remaining if remaining > 0 else 0};t={reset}'}
 
-    async def _on_just_frozen(self, ctx: RequestContext, caller: Caller) -> None:
-        recorded = await self._freezer.record_automatic_freeze(caller.user_id, ctx.correlation_id)
-        ctx.detail["auto_freeze"] = True
+    async def _on_just_frozen(self, ctx: RequestContext, caller: Caller, kind: DataKind,
+                              max_records: int) -> bool:
+        """The alert of a reader who passed their limit; False when identity withheld the
+        freeze (nobody would be left to unfreeze): then the request is served."""
+        why = self._read_limits.describe(kind, max_records)
+        outcome = await self._freezer.record_automatic_freeze(caller.user_id,
+                                                              ctx.correlation_id, why)
+        frozen = outcome != FreezeOutcome.WITHHELD
+        ctx.detail["auto_freeze"] = frozen
         ctx.extra_audit.append({
             "action": "security.auto_freeze", "target_type": "user",
-            "target_id": caller.user_id, "outcome": "denied", "status_code": 403,
-            "detail": {"decision": "freeze", "automatic": True,
-                       "identity_recorded": recorded},
+            "target_id": caller.user_id, "outcome": "denied" if frozen else "allowed",
+            "status_code": 403 if frozen else 200,
+            "detail": {"decision": "freeze" if frozen else "withheld", "automatic": True,
+                       "identity_recorded": outcome == FreezeOutcome.RECORDED,
+                       "kind": kind.value, "limit": max_records,
+                       "window_seconds": self._read_limits.window_seconds},
         })
+        return frozen
 
 
 def require_right(auth: Authenticated, right: str) -> None:

@@ -7,11 +7,17 @@ writes the audit record and publishes `crm.identity.user.frozen.v1` (the alert).
 cannot be reached the user stays in the pending set and a background sweeper on every replica
 retries (FreezeUser is idempotent: `changed=false` the second time), so the alert is never
 lost and the flag is never lifted by a failure.
+
+Identity withholds an automatic freeze that would leave no active user able to unfreeze
+(FailedPrecondition `user.freeze_withheld`; it still records and announces the alert). Then
+the flag set here optimistically is lifted again, with the user's read windows, so the next
+alert needs another limit's worth of records.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import logging
 from pathlib import Path
 
@@ -22,12 +28,21 @@ from redis.exceptions import RedisError
 
 from .identity_client import INTERNAL_TOKEN_METADATA, IdentityClient
 from .metrics import GatewayMetrics
+from .personal_reads import LIFT_WITHHELD_SCRIPT
 from .problems import Problem
 from .redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
 
 AUTO_FREEZE_REASON = "rate_limit.personal_data_reads"
+# The problem reason of identity's `user.freeze_withheld`.
+WITHHELD_REASON = "user-freeze-withheld"
+
+
+class FreezeOutcome(enum.Enum):
+    RECORDED = "recorded"    # identity froze the user (or had already)
+    WITHHELD = "withheld"    # identity refused: nobody would be left to unfreeze; flag lifted
+    PENDING = "pending"      # identity not reached: the flag stays, the sweeper retries
 
 
 def resolve_internal_token(configured: str) -> str:
@@ -51,37 +66,52 @@ def resolve_internal_token(configured: str) -> str:
 
 class Freezer:
     def __init__(self, redis: Redis, keys: RedisKeys, identity: IdentityClient,
-                 metrics: GatewayMetrics, *, internal_token: str, max_reads: int,
-                 window_seconds: int, retry_interval: float = 5.0) -> None:
+                 metrics: GatewayMetrics, *, internal_token: str,
+                 retry_interval: float = 5.0) -> None:
         self._redis = redis
         self._keys = keys
         self._identity = identity
         self._metrics = metrics
         self._internal_token = internal_token
         self._retry_interval = retry_interval
-        self._reason = (f"{AUTO_FREEZE_REASON}: more than {max_reads} personal-data reads "
-                        f"in {window_seconds} s")
+        self._lift_script = redis.register_script(LIFT_WITHHELD_SCRIPT)
         self._sweeper: asyncio.Task | None = None
 
-    async def record_automatic_freeze(self, user_id: str, correlation_id: str) -> bool:
-        """Ask identity to record the freeze; True when it did (else the sweeper retries)."""
+    async def record_automatic_freeze(self, user_id: str, correlation_id: str,
+                                      why: str) -> FreezeOutcome:
+        """Ask identity to record the freeze (`why`: what was read too fast)."""
         self._metrics.freezes.inc()
-        return await self._call_freeze(user_id, correlation_id)
+        return await self._call_freeze(user_id, correlation_id, f"{AUTO_FREEZE_REASON}: {why}")
 
-    async def _call_freeze(self, user_id: str, correlation_id: str) -> bool:
-        request = identity_pb2.FreezeUserRequest(user_id=user_id, reason=self._reason,
+    async def _call_freeze(self, user_id: str, correlation_id: str,
+                           reason: str = AUTO_FREEZE_REASON) -> FreezeOutcome:
+        request = identity_pb2.FreezeUserRequest(user_id=user_id, reason=reason[:200],
                                                  automatic=True)
         metadata = ((INTERNAL_TOKEN_METADATA, self._internal_token),
                     (kit_caller.CORRELATION_ID, correlation_id))
         try:
             await self._identity.call("FreezeUser", request, metadata)
         except Problem as problem:
+            if problem.reason == WITHHELD_REASON:
+                log.warning("identity withheld the automatic freeze of user %s: nobody would "
+                            "be left to unfreeze; lifting the flag", user_id)
+                try:
+                    await self._lift(user_id)
+                except RedisError:  # still pending: the sweeper asks (and lifts) again
+                    return FreezeOutcome.PENDING
+                return FreezeOutcome.WITHHELD
             self._metrics.freeze_call_failures.inc()
             log.warning("FreezeUser for user %s failed (%s); will retry", user_id, problem.reason)
-            return False
+            return FreezeOutcome.PENDING
         with contextlib.suppress(RedisError):
             await self._redis.srem(self._keys.freeze_pending, user_id)
-        return True
+        return FreezeOutcome.RECORDED
+
+    async def _lift(self, user_id: str) -> None:
+        keys = self._keys
+        await self._lift_script(
+            keys=[keys.frozen(user_id), keys.freeze_pending, *keys.all_personal_reads(user_id)],
+            args=[user_id])
 
     # --- admin actions -----------------------------------------------------------------
 
@@ -91,7 +121,7 @@ class Freezer:
     async def clear(self, user_id: str) -> None:
         """After identity unfroze the user: lift the flag and forget their read window."""
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.delete(self._keys.frozen(user_id), self._keys.personal_reads(user_id))
+            pipe.delete(self._keys.frozen(user_id), *self._keys.all_personal_reads(user_id))
             pipe.srem(self._keys.freeze_pending, user_id)
             await pipe.execute()
 
@@ -103,7 +133,7 @@ class Freezer:
         left = 0
         for raw in pending:
             user_id = raw.decode() if isinstance(raw, bytes) else raw
-            if not await self._call_freeze(user_id, "freeze-retry"):
+            if await self._call_freeze(user_id, "freeze-retry") == FreezeOutcome.PENDING:
                 left += 1
         return left
 

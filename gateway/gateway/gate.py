@@ -1,10 +1,12 @@
 """The per-request Redis gate: one atomic script, one round trip per authenticated request.
 
 In order it checks the user's freeze flag, the session denylist (logout), the general
-per-user rate limit, and, for reads of personal data, the sliding-window read counter that
-freezes the user the moment it overflows. Because the check, the count and the setting of the
-flag happen in one script, exactly one request sees "just frozen" however many run at once;
-every later request (any token of that user, any replica) sees the flag.
+per-user rate limit, and, for a read of one personal record, the sliding-window record count
+that freezes the user the moment it overflows (personal_reads.py). Lists and exports count
+their records after the service answered, with `count` (one script as well). Because the
+check, the count and the setting of the flag happen in one script, exactly one request sees
+"just frozen" however many run at once; every later request (any token of that user, any
+replica) sees the flag.
 
 Auto-pipelining: the scripts of requests that reach the gate in the same event-loop turn go
 to Redis in one pipeline (one connection checkout, one write, one round trip); each script is
@@ -24,11 +26,13 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
+from .personal_reads import COUNT_RECORDS_LUA, COUNT_SCRIPT, DataKind
 from .redis_keys import RedisKeys
 
-# KEYS: frozen flag, revoked session, user rate counter, personal reads zset, pending freezes
-# ARGV: rate limit, rate window ms, personal (0|1), max reads, read window ms, member, user id
-_GATE_SCRIPT = """
+# KEYS: frozen flag, revoked session, user rate counter, reads zset, reads total, pending
+# ARGV: rate limit, rate window ms, records (0: no personal data), max records, read window
+# ms, member, user id
+_GATE_SCRIPT = COUNT_RECORDS_LUA + """
 if redis.call('EXISTS', KEYS[1]) == 1 then return {1, 0, 0} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {2, 0, 0} end
 local limit = tonumber(ARGV[1])
@@ -39,21 +43,14 @@ if ttl < 0 then
   ttl = tonumber(ARGV[2])
 end
 if n > limit then return {3, 0, ttl} end
-if ARGV[3] == '1' then
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local window = tonumber(ARGV[5])
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - window)
-  redis.call('ZADD', KEYS[4], now, ARGV[6])
-  redis.call('PEXPIRE', KEYS[4], window)
-  if redis.call('ZCARD', KEYS[4]) > tonumber(ARGV[4]) then
-    redis.call('SET', KEYS[1], 'auto')
-    redis.call('SADD', KEYS[5], ARGV[7])
-    return {4, limit - n, ttl}
-  end
+local records = tonumber(ARGV[3])
+if records > 0 and count_records(KEYS[4], KEYS[5], records, tonumber(ARGV[4]),
+                                 tonumber(ARGV[5]), ARGV[6], KEYS[1], KEYS[6], ARGV[7]) then
+  return {4, limit - n, ttl}
 end
 return {0, limit - n, ttl}
 """
+_KEYS = 6
 
 
 class GateVerdict(enum.IntEnum):
@@ -73,14 +70,15 @@ class GateResult:
 
 class RequestGate:
     def __init__(self, redis: Redis, keys: RedisKeys, *, rate_limit: int, rate_window_s: int,
-                 max_reads: int, read_window_s: int) -> None:
+                 read_window_s: int) -> None:
         self._redis = redis
         self._keys = keys
         self._script = redis.register_script(_GATE_SCRIPT)
-        # Keys of a (user, session): built once, not five f-strings per request.
-        self._key_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._count_script = redis.register_script(COUNT_SCRIPT)
+        # Keys of a (user, session, kind): built once, not six f-strings per request.
+        self._key_cache: dict[tuple[str, str, DataKind], tuple[str, ...]] = {}
         self._rate_args = (rate_limit, rate_window_s * 1000)
-        self._read_args = (max_reads, read_window_s * 1000)
+        self._read_window_ms = read_window_s * 1000
         # Members of the read window must be unique across replicas and requests.
         self._member_prefix = f"{os.getpid()}-{os.urandom(4).hex()}-"
         self._sequence = itertools.count()
@@ -88,20 +86,23 @@ class RequestGate:
         self._flush_scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def check(self, user_id: str, session_id: str | None, *, personal: bool) -> GateResult:
-        """Raises redis errors to the caller, who decides to fail closed."""
+    async def check(self, user_id: str, session_id: str | None, *,
+                    kind: DataKind = DataKind.STAFF, records: int = 0,
+                    max_records: int = 0) -> GateResult:
+        """Raises redis errors to the caller, who decides to fail closed. `records` > 0 counts
+        that many personal records of `kind` against `max_records`."""
         session = session_id or "-"
-        redis_keys = self._key_cache.get((user_id, session))
+        redis_keys = self._key_cache.get((user_id, session, kind))
         if redis_keys is None:
             keys = self._keys
             redis_keys = (keys.frozen(user_id), keys.revoked_session(session),
-                          keys.user_rate(user_id), keys.personal_reads(user_id),
-                          keys.freeze_pending)
+                          keys.user_rate(user_id), keys.personal_reads(user_id, kind.value),
+                          keys.personal_reads_total(user_id, kind.value), keys.freeze_pending)
             if len(self._key_cache) >= 50_000:
                 self._key_cache.clear()
-            self._key_cache[(user_id, session)] = redis_keys
+            self._key_cache[(user_id, session, kind)] = redis_keys
         member = f"{self._member_prefix}{next(self._sequence)}"
-        args = (*self._rate_args, "1" if personal else "0", *self._read_args, member, user_id)
+        args = (*self._rate_args, records, max_records, self._read_window_ms, member, user_id)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._pending.append(((*redis_keys, *args), future))
@@ -111,6 +112,18 @@ class RequestGate:
             loop.call_soon(self._flush)
         verdict, remaining, reset_ms = await future
         return GateResult(GateVerdict(int(verdict)), int(remaining), int(reset_ms))
+
+    async def count(self, user_id: str, kind: DataKind, records: int,
+                    max_records: int) -> GateVerdict:
+        """Count the records a list or export is about to return: PASS, FROZEN (frozen in the
+        meantime: nothing counted) or JUST_FROZEN (these records passed the limit)."""
+        keys = self._keys
+        member = f"{self._member_prefix}{next(self._sequence)}"
+        verdict = await self._count_script(
+            keys=[keys.frozen(user_id), keys.personal_reads(user_id, kind.value),
+                  keys.personal_reads_total(user_id, kind.value), keys.freeze_pending],
+            args=[records, max_records, self._read_window_ms, member, user_id])
+        return GateVerdict(int(verdict))
 
     def _flush(self) -> None:
         self._flush_scheduled = False
@@ -124,9 +137,9 @@ class RequestGate:
         # EVALSHA straight through execute_command (what redis-py's Script object does,
         # minus its wrappers); the script is loaded on the first NOSCRIPT.
         try:
-            return await self._redis.execute_command("EVALSHA", self._script.sha, 5, *params)
+            return await self._redis.execute_command("EVALSHA", self._script.sha, _KEYS, *params)
         except NoScriptError:
-            return await self._script(keys=params[:5], args=params[5:])
+            return await self._script(keys=params[:_KEYS], args=params[_KEYS:])
 
     async def _run(self, batch: list[tuple[tuple[Any, ...], asyncio.Future[Any]]]) -> None:
         try:
@@ -135,11 +148,11 @@ class RequestGate:
             else:
                 pipe = self._redis.pipeline(transaction=False)
                 for params, _ in batch:
-                    pipe.execute_command("EVALSHA", self._script.sha, 5, *params)
+                    pipe.execute_command("EVALSHA", self._script.sha, _KEYS, *params)
                 results = await pipe.execute(raise_on_error=False)
             for (params, future), result in zip(batch, results, strict=True):
                 if isinstance(result, NoScriptError):  # script flushed: load it, run this one
-                    result = await self._script(keys=params[:5], args=params[5:])
+                    result = await self._script(keys=params[:_KEYS], args=params[_KEYS:])
                 if future.done():
                     continue
                 if isinstance(result, BaseException):

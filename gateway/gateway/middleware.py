@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import problems
 from .audit import AuditPublisher, AuditUnavailable, audit_record
 from .audit_spool import OutcomeSpool
+from .client_address import ClientAddressResolver
 from .context import RequestContext, correlation_id_from, current_request
 from .metrics import GatewayMetrics
 
@@ -68,8 +69,10 @@ class _BodyTooLarge(HTTPException):
 
 class GatewayMiddleware:
     def __init__(self, app: ASGIApp, *, publisher: AuditPublisher, metrics: GatewayMetrics,
-                 max_body_bytes: int, spool: OutcomeSpool | None = None) -> None:
+                 max_body_bytes: int, spool: OutcomeSpool | None = None,
+                 client_addresses: ClientAddressResolver | None = None) -> None:
         self.app = app
+        self.client_addresses = client_addresses or ClientAddressResolver(())
         self.publisher = publisher
         self.spool = spool if spool is not None else OutcomeSpool(publisher, metrics)
         self.metrics = metrics
@@ -92,9 +95,12 @@ class GatewayMiddleware:
                     correlation = value.decode("latin-1")
             elif key == b"user-agent" and user_agent is None:
                 user_agent = value.decode("latin-1")
+        peer = client[0] if client else ""
+        if self.client_addresses.trusts_any:
+            peer = self.client_addresses.resolve(peer, scope["headers"])
         ctx = RequestContext(
             correlation_id=correlation_id_from(correlation),
-            client_address=client[0] if client else "",
+            client_address=peer,
             user_agent=user_agent or "")
         scope["educrm"] = ctx
         audited = path not in UNAUDITED_PATHS

@@ -10,6 +10,8 @@ import dataclasses
 
 from kit import settings as kit_settings
 
+from .personal_reads import DEFAULT_READ_LIMITS
+
 
 @dataclasses.dataclass(frozen=True)
 class GatewaySettings:
@@ -40,15 +42,31 @@ class GatewaySettings:
     # Write outcome records the broker did not confirm, kept in memory for retry (audit_spool).
     audit_spool_max_records: int = 10_000
 
-    # Rate-limit-then-freeze on personal-data reads (sliding window per user).
-    freeze_max_reads: int = 100
+    # Rate-limit-then-freeze (personal_reads.py): personal-data records a user may read per
+    # sliding window, per kind of data (staff, customer) and role: `kind:role=records`,
+    # `kind:*=records` the kind's default; a user's limit is the highest of their roles'.
+    # Environment: EDUCRM_GATEWAY_FREEZE_READ_LIMITS="staff:*=1000,customer:*=200,...".
+    freeze_read_limits: tuple[str, ...] = DEFAULT_READ_LIMITS
     freeze_window_seconds: int = 60
+    # > 0: one limit for every role and kind instead of freeze_read_limits (tests, drills).
+    freeze_max_reads: int = 0
     # Plain rate limits (fixed windows).
     user_rate_limit: int = 600
     user_rate_window_seconds: int = 60
-    login_max_per_account: int = 10
-    login_max_per_address: int = 50
-    login_window_seconds: int = 300
+    # Logins (rate_limits.LoginLimiter): only FAILED attempts count. After this many failures
+    # of one account from one address, then of one account from anywhere, each further
+    # attempt waits a lockout that doubles from the base up to the maximum; failures are
+    # forgotten after the failure window without any. A success clears its (account, address).
+    login_free_failures_per_account_address: int = 10
+    login_free_failures_per_account: int = 30
+    login_lockout_base_seconds: int = 30
+    login_lockout_max_seconds: int = 3600
+    login_failure_window_seconds: int = 900
+    # Password spraying: failures from one address (any accounts) per failure window.
+    login_max_failures_per_address: int = 200
+    # Proxies (CIDRs) whose X-Forwarded-For / Forwarded header names the client address; a
+    # request from any other peer is attributed to the peer, whatever headers it sends.
+    trusted_proxies: tuple[str, ...] = ()
 
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 1024 * 1024

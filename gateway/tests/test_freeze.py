@@ -1,4 +1,5 @@
-"""Rate-limit-then-freeze: concurrent bursts freeze exactly once; only an admin unfreezes."""
+"""Rate-limit-then-freeze: concurrent bursts freeze exactly once; only an admin unfreezes.
+(Counting records rather than requests, per role and kind: test_read_limits.py.)"""
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,7 @@ MAX_READS = 10
 async def test_parallel_burst_freezes_exactly_once(harness):
     async with harness(freeze_max_reads=MAX_READS, user_rate_limit=10_000) as gw:
         tokens = [gw.token("u-alice") for _ in range(4)]  # several sessions of one user
-        paths = ["/v1/users", "/v1/users/u-alice"]  # what a sales user may read: herself
+        paths = ["/v1/users/u-alice", "/v1/users/u-alice"]  # one record each: herself
         requests = [gw.client.get(paths[i % 2],
                                   headers={"Authorization": f"Bearer {tokens[i % 4]}"})
                     for i in range(60)]
@@ -82,8 +83,9 @@ async def test_freeze_call_failure_is_retried_and_flag_stays(harness):
     async with harness(freeze_max_reads=2) as gw:
         gw.fake.fail_freeze = attempts
         for _ in range(2):
-            assert (await gw.client.get("/v1/users", headers=gw.auth("u-bob"))).status_code == 200
-        assert_problem(await gw.client.get("/v1/users", headers=gw.auth("u-bob")), 403,
+            assert (await gw.client.get("/v1/users/u-bob",
+                                        headers=gw.auth("u-bob"))).status_code == 200
+        assert_problem(await gw.client.get("/v1/users/u-bob", headers=gw.auth("u-bob")), 403,
                        "account-frozen")
         assert len(gw.fake.calls_to("FreezeUser")) == attempts  # all failed
         pending = f"{gw.settings.redis_prefix}freeze:pending"

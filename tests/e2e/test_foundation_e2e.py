@@ -32,7 +32,9 @@ def _demo_usernames_in_region(region: str) -> set[str]:
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     with running_system(tmp_path_factory.mktemp("e2e"),
-                        EDUCRM_GATEWAY_FREEZE_MAX_READS=str(FREEZE_MAX_READS),
+                        EDUCRM_GATEWAY_FREEZE_READ_LIMITS=(
+                            f"staff:*={FREEZE_MAX_READS},staff:admin=10000,"
+                            f"staff:director=10000,customer:*={FREEZE_MAX_READS}"),
                         EDUCRM_GATEWAY_FREEZE_WINDOW_SECONDS="600") as running:
         yield running
 

@@ -7,6 +7,7 @@ import orjson
 from contracts.identity import identity_pb2
 from fastapi import APIRouter, Request, Response
 from kit.caller import Caller
+from kit.logs import mask_username
 from redis.exceptions import RedisError
 
 from .. import problems
@@ -22,21 +23,29 @@ _ERRORS = {401: {"description": "Invalid credentials or token"},
 
 @router.post("/auth/login", name="auth.login", response_model=TokenPair, responses=_ERRORS)
 async def login(body: LoginBody, ctx: Ctx, rt: Runtime) -> dict:
-    ctx.username = body.username  # who tried, for the audit log (never the password)
+    # Who tried, for the audit record (never the password); masked unless the login works:
+    # a failed "username" may be a password typed in the wrong field.
+    ctx.username = mask_username(body.username)
     ctx.target("session")
-    ctx.response_headers.update(await rt.login_limiter.check(body.username, ctx.client_address))
+    limiter, address = rt.login_limiter, ctx.client_address
+    await limiter.check(body.username, address)
     request = identity_pb2.LoginRequest(username=body.username, password=body.password,
-                                        client_address=ctx.client_address,
+                                        client_address=address,
                                         user_agent=ctx.user_agent[:256])
     try:
         response = await rt.identity.call("Login", request, forward_metadata(ctx))
     except Problem as problem:
-        if problem.reason == "account-frozen":
-            raise
-        if problem.status in (401, 404, 422):
+        if problem.reason != "account-frozen" and problem.status in (401, 404, 422):
+            await limiter.failed(address)
             # Unknown user and wrong password look the same from outside.
             raise problems.login_failed() from None
+        await limiter.release(body.username, address, succeeded=False)
         raise
+    except Exception:
+        await limiter.release(body.username, address, succeeded=False)
+        raise
+    await limiter.release(body.username, address, succeeded=True)
+    ctx.username = body.username
     await _note_subject(rt, ctx, response.tokens.access_token)
     return token_pair_json(response.tokens)
 

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from ..auth import Authenticated
 from ..context import RequestContext, request_context
+from ..personal_reads import DataKind
 from ..runtime import GatewayRuntime, runtime
 
 
@@ -17,18 +18,29 @@ async def authenticated(request: Request) -> Authenticated:
     FastAPI dependency costs a resolution pass per request, so hot routes take this one
     dependency instead of Auth + Ctx + Runtime."""
     rt = runtime(request)
-    auth = await rt.authenticator.authenticate(request, personal=False)
+    auth = await rt.authenticator.authenticate(request)
     auth.rt = rt
     return auth
 
 
-async def personal_data_reader(request: Request) -> Authenticated:
-    """Like `authenticated`, and counts a read of personal data toward the freeze limit.
-    Every route that returns personal data (users here; customers later) depends on this."""
-    rt = runtime(request)
-    auth = await rt.authenticator.authenticate(request, personal=True)
-    auth.rt = rt
-    return auth
+def personal_record_reader(kind: DataKind):
+    """A dependency like `authenticated` that also counts one personal record of `kind`
+    toward the caller's freeze limit: for routes that return one person's data (a get)."""
+    async def reader(request: Request) -> Authenticated:
+        rt = runtime(request)
+        auth = await rt.authenticator.authenticate(request, personal_record=kind)
+        auth.rt = rt
+        return auth
+    reader.__name__ = f"{kind.value}_record_reader"
+    return reader
+
+
+async def count_personal_records(auth: Authenticated, kind: DataKind, records: int) -> None:
+    """Every route that returns several people's personal data (a list, a roster, an export)
+    calls this with what it is about to return, after the service answered and before
+    anything is sent: `await count_personal_records(auth, DataKind.CUSTOMER, len(rows))`.
+    Raises 403 account-frozen when these records take the caller past their limit."""
+    await auth.rt.authenticator.count_personal_records(auth, kind, records)
 
 
 # Async on purpose: FastAPI runs a plain `def` dependency in a worker thread, a thread hop
@@ -42,6 +54,9 @@ async def runtime_dependency(request: Request) -> GatewayRuntime:
 
 
 Auth = Annotated[Authenticated, Depends(authenticated)]
-PersonalRead = Annotated[Authenticated, Depends(personal_data_reader)]
+# One record of a colleague (the user directory) / of a customer or student.
+StaffRecordRead = Annotated[Authenticated, Depends(personal_record_reader(DataKind.STAFF))]
+CustomerRecordRead = Annotated[Authenticated,
+                               Depends(personal_record_reader(DataKind.CUSTOMER))]
 Ctx = Annotated[RequestContext, Depends(context_dependency)]
 Runtime = Annotated[GatewayRuntime, Depends(runtime_dependency)]

@@ -36,7 +36,7 @@ from ..problems import Problem
 from ..runtime import GatewayRuntime, forward_metadata
 from ..schemas import ID_PATTERN, Page, StrictBody
 from ..service_client import ServiceClient
-from .deps import Auth, Ctx, PersonalRead, Runtime
+from .deps import Auth, Ctx, CustomerRecordRead, Runtime
 
 PREFIX = "/v1/scheduling"
 _TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -947,8 +947,9 @@ def _register_campus_export(file_format: str) -> None:
 
 def _register_subject_view(view: str, plural: str) -> None:
     """GET .../{plural}/{id}/timetable (JSON), .xlsx and .ics. A student's timetable is
-    personal data: reading it counts toward the caller's freeze limit."""
-    Caller = PersonalRead if view == "student" else Auth  # noqa: N806 - a type alias
+    personal data: reading it counts one customer-kind record toward the caller's freeze
+    limit."""
+    Caller = CustomerRecordRead if view == "student" else Auth  # noqa: N806 - a type alias
 
     async def timetable(campus_id: CampusId, term_id: TermId, subject_id: SubjectId,
                         request: Request, auth: Caller, ctx: Ctx,

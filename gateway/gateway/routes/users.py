@@ -1,4 +1,5 @@
-"""Users: reads count toward the personal-data freeze limit; writes are admin actions."""
+"""Users: reads count their records toward the staff-kind freeze limit (a get one, a list its
+items); writes are admin actions."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -8,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from ..auth import require_right
 from ..idempotency import fingerprint, idempotency_key
+from ..personal_reads import DataKind
 from ..runtime import forward_metadata
 from ..schemas import (
     ID_PATTERN,
@@ -21,7 +23,7 @@ from ..schemas import (
     page,
     user_json,
 )
-from .deps import Auth, Ctx, PersonalRead, Runtime
+from .deps import Auth, Ctx, Runtime, StaffRecordRead, count_personal_records
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 UserId = Annotated[str, Path(pattern=ID_PATTERN, description="User id")]
@@ -33,7 +35,7 @@ _READ_ERRORS = {401: {"description": "Not logged in"},
 
 @router.get("", name="users.list", response_model=Page[UserOut], responses=_READ_ERRORS)
 async def list_users(
-    auth: PersonalRead,
+    auth: Auth,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     org_unit_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
@@ -46,11 +48,12 @@ async def list_users(
         page_size=limit, page_token=cursor or "", org_unit_id=org_unit_id or "",
         query=query or "", status=STATUS_FILTER.get(status or "", 0))
     response = await rt.identity.call("ListUsers", request, forward_metadata(ctx, auth))
+    await count_personal_records(auth, DataKind.STAFF, len(response.users))
     return page([user_json(u) for u in response.users], response.next_page_token)
 
 
 @router.get("/{user_id}", name="users.get", response_model=UserOut, responses=_READ_ERRORS)
-async def get_user(user_id: UserId, auth: PersonalRead) -> dict:
+async def get_user(user_id: UserId, auth: StaffRecordRead) -> dict:
     # One dependency (auth carries ctx and rt): each dependency is a resolution pass.
     ctx = auth.ctx
     ctx.target("user", user_id)

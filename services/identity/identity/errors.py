@@ -63,3 +63,10 @@ def org_unit_not_found() -> errors.NotFound:
 def invalid(field: str, message: str, message_zh: str) -> errors.InvalidArgument:
     return errors.InvalidArgument(f"{field}: {message}", reason=f"invalid.{field}",
                                   message_zh=message_zh)
+
+
+def freeze_withheld() -> errors.FailedPrecondition:
+    return errors.FailedPrecondition(
+        "automatic freeze withheld: it would leave no active user able to unfreeze "
+        "(the alert was recorded)", reason="user.freeze_withheld",
+        message_zh="未执行自动冻结：冻结后将没有可以解冻的在职用户（告警已记录）")

@@ -14,6 +14,7 @@ USER_FROZEN = "crm.identity.user.frozen.v1"
 USER_UNFROZEN = "crm.identity.user.unfrozen.v1"
 USER_LEFT = "crm.identity.user.left.v1"
 SESSION_REVOKED = "crm.identity.session.revoked.v1"
+USER_FREEZE_WITHHELD = "crm.identity.user.freeze_withheld.v1"
 
 
 def _ts(value: dt.datetime) -> str:
@@ -33,6 +34,13 @@ def user_frozen(session: Session, user: User, *, automatic: bool, frozen_by: str
     add_event(session, USER_FROZEN, user.id, {
         "user_id": user.id, "username": user.username, "reason": user.frozen_reason or "",
         "automatic": automatic, "frozen_by": frozen_by, "frozen_at": _ts(user.frozen_at)})
+
+
+def user_freeze_withheld(session: Session, user: User, *, reason: str,
+                         at: dt.datetime) -> None:
+    add_event(session, USER_FREEZE_WITHHELD, user.id, {
+        "user_id": user.id, "username": user.username, "reason": reason,
+        "withheld_because": "no_other_active_unfreezer", "at": _ts(at)})
 
 
 def user_unfrozen(session: Session, user: User, *, unfrozen_by: str, at: dt.datetime,

@@ -1,10 +1,16 @@
 """Who may freeze, unfreeze or close an account, and when (pure rules)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kit.caller import Caller
 
 from . import errors
-from .roles import UNFREEZE, USER_ADMIN
+from .roles import ADMIN, ROLE_RIGHTS, UNFREEZE, USER_ADMIN
+
+# The roles whose holders can unfreeze someone (the right, or the administrator role).
+UNFREEZER_ROLES = frozenset({ADMIN} | {r for r, rights in ROLE_RIGHTS.items()
+                                       if UNFREEZE in rights})
 
 ACTIVE, FROZEN, LEFT = "active", "frozen", "left"
 
@@ -23,6 +29,18 @@ def check_can_freeze(caller: Caller | None, *, internal: bool, automatic: bool,
     if caller.user_id == target_user_id:
         raise errors.denied("administrators cannot freeze themselves", "管理员不能冻结自己",
                             reason="user.freeze_self")
+
+
+def can_unfreeze(user_roles: Iterable[str]) -> bool:
+    return not UNFREEZER_ROLES.isdisjoint(user_roles)
+
+
+def automatic_freeze_allowed(other_active_unfreezers: int) -> bool:
+    """Never lock the institution out of itself: an automatic freeze is withheld when it
+    would leave no active user (other than the one frozen) able to unfreeze. The alert
+    still goes out; an administrator's own freeze, and the operator's unfreeze
+    (`educrm-admin unfreeze`), are the ways around it."""
+    return other_active_unfreezers > 0
 
 
 def check_can_unfreeze(caller: Caller | None) -> None:

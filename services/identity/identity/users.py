@@ -12,7 +12,7 @@ from kit import errors as kit_errors
 from kit.caller import Caller, DataScope
 from kit.db import Database
 from kit.idempotency import Codec, run_once
-from sqlalchemy import Row, bindparam, or_, select, true
+from sqlalchemy import Row, String, bindparam, cast, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
@@ -71,6 +71,17 @@ def _scope_of(caller: Caller) -> tuple[str, str | None]:
 
 
 _SCOPE_COLUMNS = {"region": User.region_id, "department": User.department_id, "own": User.id}
+
+
+@dataclasses.dataclass(frozen=True)
+class Operator:
+    """Someone with a shell where the services run (`educrm-admin`), not a user account."""
+    os_user: str
+    host: str
+
+    @property
+    def actor(self) -> str:
+        return f"operator:{self.os_user}@{self.host}"[:64]
 
 
 def visible_users(caller: Caller):
@@ -217,27 +228,57 @@ class UserService:
             raise errors.user_not_found()
         return user
 
+    def _other_active_unfreezers(self, s: DbSession, user_id: str) -> int:
+        """Active human users other than `user_id` who can unfreeze, their rows locked
+        (FOR UPDATE) so that two automatic freezes racing cannot both count the other one."""
+        maybe = or_(*(cast(User.roles, String).like(f'%"{role}"%')
+                      for role in freeze_rules.UNFREEZER_ROLES))
+        rows = s.execute(
+            select(User.id, User.roles)
+            .where(User.status == freeze_rules.ACTIVE, User.service_account.is_(False),
+                   User.id != user_id, maybe)
+            .with_for_update()).all()
+        return sum(1 for _, user_roles in rows if freeze_rules.can_unfreeze(user_roles or ()))
+
     def freeze(self, caller: Caller | None, user_id: str, *, reason: str, automatic: bool,
                internal: bool, origin: audit.Origin = audit.Origin()) -> StatusChange:
         freeze_rules.check_can_freeze(caller, internal=internal, automatic=automatic,
                                       target_user_id=user_id)
         with self.db.session() as s:
+            if automatic and self.db.is_sqlite:
+                # SQLite has no FOR UPDATE, and pysqlite begins a transaction only at the
+                # first write: a no-op write first takes the database's write lock, so racing
+                # automatic freezes run one after the other and each sees the other's result.
+                s.execute(update(User).where(User.id == user_id).values(status=User.status)
+                          .execution_options(synchronize_session=False))
             user = self._load(s, user_id)
             if not freeze_rules.transition(user.status, freeze_rules.FROZEN):
                 return StatusChange(user, False)
-            user.status = freeze_rules.FROZEN
-            user.frozen_reason = (reason or ("rate_limit" if automatic else "manual"))[:200]
-            user.frozen_at = utcnow()
-            # Every session ends now: refresh fails, identity's own API refuses the tokens.
-            self.auth.revoke_all_sessions(s, user.id, "user.frozen")
-            audit.record(s, action="user.freeze", outcome=audit.ALLOWED, actor=caller,
+            reason = (reason or ("rate_limit" if automatic else "manual"))[:200]
+            if not automatic or freeze_rules.automatic_freeze_allowed(
+                    self._other_active_unfreezers(s, user.id)):
+                user.status = freeze_rules.FROZEN
+                user.frozen_reason = reason
+                user.frozen_at = utcnow()
+                # Every session ends now: refresh fails, identity's own API refuses the tokens.
+                self.auth.revoke_all_sessions(s, user.id, "user.frozen")
+                audit.record(s, action="user.freeze", outcome=audit.ALLOWED, actor=caller,
+                             actor_username=None if caller else "system",
+                             target_type="user", target_id=user.id, origin=origin,
+                             detail={"reason": user.frozen_reason, "automatic": automatic})
+                events.user_frozen(s, user, automatic=automatic,
+                                   frozen_by=caller.user_id if caller else None)
+                self._tell_deny_list(s, "user_frozen", user.id)
+                return StatusChange(user, True)
+            # The alert without the lock-out: audited and announced, the status unchanged.
+            audit.record(s, action="user.freeze", outcome=audit.DENIED, actor=caller,
                          actor_username=None if caller else "system",
                          target_type="user", target_id=user.id, origin=origin,
-                         detail={"reason": user.frozen_reason, "automatic": automatic})
-            events.user_frozen(s, user, automatic=automatic,
-                               frozen_by=caller.user_id if caller else None)
-            self._tell_deny_list(s, "user_frozen", user.id)
-            return StatusChange(user, True)
+                         status_code=9,  # FAILED_PRECONDITION
+                         detail={"reason": reason, "automatic": True,
+                                 "withheld": "no_other_active_unfreezer"})
+            events.user_freeze_withheld(s, user, reason=reason, at=utcnow())
+        raise errors.freeze_withheld()  # after the commit: the alert is kept
 
     def unfreeze(self, caller: Caller | None, user_id: str, *, reason: str,
                  origin: audit.Origin = audit.Origin()) -> StatusChange:
@@ -246,14 +287,10 @@ class UserService:
             user = self._load(s, user_id)
             if not freeze_rules.transition(user.status, freeze_rules.ACTIVE):
                 return StatusChange(user, False)
-            now = utcnow()
-            user.status = freeze_rules.ACTIVE
-            user.frozen_reason = None
-            user.frozen_at = None
             audit.record(s, action="user.unfreeze", outcome=audit.ALLOWED, actor=caller,
                          target_type="user", target_id=user.id, origin=origin,
                          detail={"note": reason})
-            events.user_unfrozen(s, user, unfrozen_by=caller.user_id, at=now, note=reason or "")
+            _activate(s, user, unfrozen_by=caller.user_id, note=reason)
             self._tell_deny_list(s, "user_unfrozen", user.id)
             return StatusChange(user, True)
 
@@ -338,3 +375,29 @@ class UserService:
                          target_type="org_unit", target_id=unit.id, origin=origin)
             return unit
 
+
+
+def _activate(s: DbSession, user: User, *, unfrozen_by: str, note: str) -> None:
+    user.status = freeze_rules.ACTIVE
+    user.frozen_reason = None
+    user.frozen_at = None
+    events.user_unfrozen(s, user, unfrozen_by=unfrozen_by, at=utcnow(), note=note or "")
+
+
+def unfreeze_as_operator(db: Database, username: str, operator: Operator, *,
+                         reason: str) -> StatusChange:
+    """`educrm-admin unfreeze`: the way in when no user is left who could unfreeze (the last
+    administrator included). Audited with the operator as the actor."""
+    with db.session() as s:
+        user = s.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            raise errors.user_not_found()
+        if not freeze_rules.transition(user.status, freeze_rules.ACTIVE):
+            return StatusChange(user, False)
+        audit.record(s, action="user.unfreeze", outcome=audit.ALLOWED,
+                     actor_username=operator.actor, target_type="user", target_id=user.id,
+                     origin=audit.Origin(method="educrm-admin unfreeze"),
+                     detail={"note": reason, "operator": True, "os_user": operator.os_user,
+                             "host": operator.host})
+        _activate(s, user, unfrozen_by=operator.actor, note=reason)
+        return StatusChange(user, True)

@@ -97,13 +97,11 @@ def mask_id_number(value: str | None) -> str:
 
 
 def mask_username(value: str | None) -> str:
-    """A username someone typed (failed logins: often a phone, an e-mail or a real name) keeps
-    its first and last character: `zhangwei` → `z******i`."""
+    """A username that failed to log in keeps its first 2 characters: `zh***` (it may be a
+    mistyped password, and its length is not shown either)."""
     if not value:
         return ""
-    if len(value) <= 2:
-        return "*" * len(value)
-    return value[0] + "*" * (len(value) - 2) + value[-1]
+    return value.strip()[:2] + "***"
 
 
 # Not inside a longer identifier (an id, a hex correlation id); Chinese text around is fine.

@@ -51,8 +51,27 @@ register(EventType(
 ))
 
 register(EventType(
+    type="crm.identity.user.freeze_withheld.v1",
+    description="The gateway's read limit would have frozen a user automatically, but "
+                "identity withheld the freeze because nobody active would be left able to "
+                "unfreeze (the alert of an over-limit read that froze nobody).",
+    subject="the user id",
+    schema=object_schema("UserFreezeWithheld", {
+        "user_id": ID,
+        "username": TEXT,
+        "reason": TEXT,
+        "withheld_because": TEXT,
+        "at": TIMESTAMP,
+    }, ["user_id", "username", "reason", "withheld_because", "at"]),
+    example={"user_id": "u-1", "username": "admin",
+             "reason": "rate_limit.personal_data_reads: more than 1000 staff records in 60 s",
+             "withheld_because": "no_other_active_unfreezer", "at": "2025-09-01T09:30:00Z"},
+))
+
+register(EventType(
     type="crm.identity.user.unfrozen.v1",
-    description="An administrator unfroze a user.",
+    description="An administrator (or an operator, `educrm-admin unfreeze`: `unfrozen_by` is "
+                "then `operator:<os user>@<host>`) unfroze a user.",
     subject="the user id",
     schema=object_schema("UserUnfrozen", {
         "user_id": ID,
