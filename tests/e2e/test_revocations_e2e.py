@@ -175,7 +175,7 @@ def _restart_identity_api(system) -> None:
 
 
 def test_rotate_then_retire_a_signing_key(system, http, scheduling):
-    keys = [sys.executable, "-m", "identity.key_admin", "keys"]
+    keys = [sys.executable, "-m", "identity.admin_cli", "keys"]
     old = login(http, "gm1")
     rotated = system.run(*keys, "rotate").stdout
     _restart_identity_api(system)

@@ -2,8 +2,9 @@
 database, e.g. `EDUCRM_IDENTITY_DATABASE_URL`), for what no user account can do.
 
     educrm-admin unfreeze USERNAME [--reason TEXT]
+    educrm-admin keys list|rotate|retire KID      (docs/key-rotation.md)
 
-unfreezes anyone, the last administrator included. The audit record names the operator
+`unfreeze` unfreezes anyone, the last administrator included. The audit record names the operator
 (`operator:<os user>@<host>`) as the actor, and `crm.identity.user.unfrozen.v1` goes out
 through the outbox like any unfreeze (the gateways lift their flag when they see it).
 """
@@ -17,6 +18,7 @@ import sys
 from kit import errors as kit_errors
 from kit.db import Database
 
+from . import key_admin
 from .settings import load_settings
 from .users import Operator, unfreeze_as_operator
 
@@ -54,9 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     command = commands.add_parser("unfreeze", help="unfreeze a user (any user, audited)")
     command.add_argument("username")
     command.add_argument("--reason", default="", help="why (kept in the audit record)")
+    key_admin.add_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "unfreeze":
         return unfreeze(args.username, args.reason)
+    if args.command == "keys":
+        return key_admin.run(args)
     return EXIT_USAGE
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import jwt
 import pytest
-from identity import key_admin, keys
+from identity import admin_cli, keys
 from identity.settings import IdentitySettings
 from identity.tokens import sign_access_token
 from kit.access_token import KeySet, verify_access_token
@@ -26,7 +26,7 @@ def _token(signing: keys.SigningKeys) -> str:
 
 
 def test_rotate_then_retire(tmp_path, capsys):
-    assert key_admin.main(["keys", "--dir", str(tmp_path), "rotate"]) == 0
+    assert admin_cli.main(["keys", "--dir", str(tmp_path), "rotate"]) == 0
     first = keys.SigningKeys.from_settings(_settings(tmp_path))
     old_token = _token(first)
 
@@ -44,14 +44,14 @@ def test_rotate_then_retire(tmp_path, capsys):
         keys.retire(tmp_path, new_kid)
     with pytest.raises(ValueError, match="not a published key"):
         keys.retire(tmp_path, "no-such-kid")
-    assert key_admin.main(["keys", "--dir", str(tmp_path), "retire", "no-such-kid"]) == 1
-    assert key_admin.main(["keys", "--dir", str(tmp_path), "retire", first.kid]) == 0
+    assert admin_cli.main(["keys", "--dir", str(tmp_path), "retire", "no-such-kid"]) == 1
+    assert admin_cli.main(["keys", "--dir", str(tmp_path), "retire", first.kid]) == 0
     third = keys.SigningKeys.from_settings(_settings(tmp_path))
     assert [k["kid"] for k in third.jwks()["keys"]] == [new_kid]
     with pytest.raises(Unauthenticated):
         verify_access_token(old_token, KeySet(third.jwks))
     capsys.readouterr()
-    key_admin.main(["keys", "--dir", str(tmp_path), "list"])
+    admin_cli.main(["keys", "--dir", str(tmp_path), "list"])
     assert capsys.readouterr().out.strip() == f"active: {new_kid}"
 
 
