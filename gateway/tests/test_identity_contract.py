@@ -465,6 +465,33 @@ def test_freeze_and_unfreeze_effects_on_tokens(identity, admin):
     assert identity.call("GetMe", pb.GetMeRequest(), token=fresh.access_token).user.id == user.id
 
 
+def test_list_revocations_is_for_system_callers_and_tells_current_state(identity, admin):
+    assert identity.error("ListRevocations", pb.ListRevocationsRequest(), token=admin) == (
+        grpc.StatusCode.PERMISSION_DENIED, "permission.denied")
+    user = identity.new_user(admin)
+    pair = identity.login(user.username, "Passw0rd-long")
+    sid = jwt.decode(pair.access_token, options={"verify_signature": False})["sid"]
+    before = identity.call("ListRevocations", pb.ListRevocationsRequest(),
+                           internal=INTERNAL_TOKEN)
+    assert user.id not in before.frozen_user_ids
+    assert identity.user_ids["frosty"] in before.frozen_user_ids  # seeded frozen
+    assert sid not in {r.session_id for r in before.revoked_sessions}
+
+    identity.call("FreezeUser", pb.FreezeUserRequest(user_id=user.id, reason="audit"),
+                  token=admin)
+    after = identity.call("ListRevocations", pb.ListRevocationsRequest(),
+                          internal=INTERNAL_TOKEN)
+    assert user.id in after.frozen_user_ids and user.id not in after.left_user_ids
+    revoked = {r.session_id: r for r in after.revoked_sessions}
+    assert revoked[sid].user_id == user.id  # the freeze ended the session
+    # Forgettable once no access token of the session can verify any more.
+    lifetime = revoked[sid].expires_at.ToSeconds() - revoked[sid].revoked_at.ToSeconds()
+    assert lifetime == 900
+    identity.call("UnfreezeUser", pb.UnfreezeUserRequest(user_id=user.id), token=admin)
+    assert user.id not in identity.call("ListRevocations", pb.ListRevocationsRequest(),
+                                        internal=INTERNAL_TOKEN).frozen_user_ids
+
+
 def test_freeze_rights(identity, admin):
     user = identity.new_user(admin, phone="13912345678")
     admin_id = identity.user_ids["admin"]

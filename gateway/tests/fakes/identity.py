@@ -30,6 +30,7 @@ from contracts.identity import identity_pb2 as pb
 from contracts.identity import identity_pb2_grpc
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from identity import errors, freeze_rules, roles
 from identity.api import INTERNAL_METHODS, PUBLIC_METHODS  # the real lists, not copies
@@ -142,7 +143,18 @@ class FakeUser:
 @dataclasses.dataclass
 class FakeSession:
     user_id: str
-    revoked: str | None = None  # the reason, once revoked
+    _revoked: str | None = None  # the reason, once revoked
+    revoked_at: float | None = None
+
+    @property
+    def revoked(self) -> str | None:
+        return self._revoked
+
+    @revoked.setter
+    def revoked(self, reason: str | None) -> None:
+        if reason is not None and self.revoked_at is None:
+            self.revoked_at = time.time()
+        self._revoked = reason
 
 
 @dataclasses.dataclass
@@ -164,6 +176,12 @@ def _placement(units: dict[str, FakeOrgUnit], org_unit_id: str) -> tuple[str | N
             region = unit.id
         current = unit.parent_id
     return department, region
+
+
+def _timestamp_at(seconds: float) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
 
 
 def _encode_cursor(values: list) -> str:
@@ -189,6 +207,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
         self.lock = threading.RLock()
         self.calls: list[RecordedCall] = []  # every call but GetSigningKeys
         self.key_fetches: list[RecordedCall] = []  # GetSigningKeys calls
+        self.revocation_reads: list[RecordedCall] = []  # ListRevocations calls
         self.reset()
 
     # --- state ------------------------------------------------------------------------
@@ -197,6 +216,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
         with self.lock:
             self.calls.clear()
             self.key_fetches.clear()
+            self.revocation_reads.clear()
             self.fail_freeze = 0  # how many FreezeUser calls to fail with UNAVAILABLE first
             self.units = {u.fake_id: FakeOrgUnit(u.fake_id, u.kind, u.name, u.code,
                                                  f"ou-{u.parent}" if u.parent else None)
@@ -221,10 +241,11 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
             return [c for c in self.calls if c.method == method]
 
     def record(self, method: str, request: Any, metadata: dict[str, str]) -> None:
-        # Key-set reads are the verifier's own business, not a forwarded request: kept apart
-        # so `calls == []` says "nothing was forwarded".
+        # Key-set and revocation reads are the verifiers' own business, not a forwarded
+        # request: kept apart so `calls == []` says "nothing was forwarded".
         with self.lock:
-            target = self.key_fetches if method == "GetSigningKeys" else self.calls
+            target = {"GetSigningKeys": self.key_fetches,
+                      "ListRevocations": self.revocation_reads}.get(method, self.calls)
             target.append(RecordedCall(method, request, metadata))
 
     def user_named(self, username: str) -> FakeUser:
@@ -358,6 +379,25 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
             if not revoked and caller is None:
                 raise errors.refresh_invalid()
         return pb.LogoutResponse(session_id=revoked, revoked_for_seconds=ACCESS_TOKEN_TTL)
+
+    def ListRevocations(self, request, context):
+        if not is_internal_call():
+            raise kit_errors.PermissionDenied("system callers only (internal token)",
+                                              reason="permission.denied",
+                                              message_zh="仅限系统内部调用")
+        now = time.time()
+        with self.lock:
+            frozen = sorted(u.id for u in self.users.values() if u.status == "frozen")
+            left = sorted(u.id for u in self.users.values() if u.status == "left")
+            revoked = [pb.RevokedSession(session_id=sid, user_id=session.user_id,
+                                         revoked_at=_timestamp_at(session.revoked_at),
+                                         expires_at=_timestamp_at(session.revoked_at
+                                                                  + ACCESS_TOKEN_TTL))
+                       for sid, session in sorted(self.sessions.items())
+                       if session.revoked_at is not None
+                       and session.revoked_at + ACCESS_TOKEN_TTL > now]
+        return pb.ListRevocationsResponse(frozen_user_ids=frozen, left_user_ids=left,
+                                          revoked_sessions=revoked, as_of=_timestamp_at(now))
 
     def GetSigningKeys(self, request, context):
         return pb.GetSigningKeysResponse(jwks_json=self.minter.jwks())
