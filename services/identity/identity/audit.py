@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kit.caller import Caller, correlation_id
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from . import pagination
@@ -51,9 +51,9 @@ def _parse_time(value: str) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def store_gateway_record(session: Session, data: Mapping[str, Any]) -> AuditEvent:
-    """A `crm.gateway.audit.recorded.v1` payload as a row (the inbox makes this once-only)."""
-    event = AuditEvent(
+def gateway_record_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A `crm.gateway.audit.recorded.v1` payload as the column values of its row."""
+    return dict(
         id=str(data["id"]), occurred_at=_parse_time(data["occurred_at"]),
         actor_user_id=data.get("actor_user_id"), actor_username=data.get("actor_username"),
         action=data["action"], method=data.get("method", ""), path=data.get("path", "")[:300],
@@ -62,10 +62,25 @@ def store_gateway_record(session: Session, data: Mapping[str, Any]) -> AuditEven
         client_address=data.get("client_address"),
         user_agent=(data.get("user_agent") or "")[:300] or None,
         correlation_id=data.get("correlation_id"), detail=dict(data.get("detail") or {}),
-        source=data.get("source", "gateway"),
+        source=data.get("source", "gateway"), recorded_at=utcnow(),
     )
-    session.add(event)
-    return event
+
+
+def store_gateway_records(session: Session, records: list[Mapping[str, Any]]) -> int:
+    """Insert gateway records in one multi-row INSERT, skipping record ids already stored
+    (the gateway may re-send a record under a new event id); returns how many were new.
+    The caller's inbox claim makes each event once-only."""
+    values: dict[str, dict[str, Any]] = {}
+    for data in records:
+        row = gateway_record_values(data)
+        values.setdefault(row["id"], row)
+    if not values:
+        return 0
+    stored = set(session.scalars(select(AuditEvent.id).where(AuditEvent.id.in_(list(values)))))
+    rows = [row for record_id, row in values.items() if record_id not in stored]
+    if rows:
+        session.execute(insert(AuditEvent), rows)
+    return len(rows)
 
 
 @dataclasses.dataclass(frozen=True)
