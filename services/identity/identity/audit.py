@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from kit.caller import Caller, correlation_id
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import pagination
@@ -67,8 +68,8 @@ def gateway_record_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def store_gateway_records(session: Session, records: list[Mapping[str, Any]]) -> int:
-    """Insert gateway records in one multi-row INSERT, skipping record ids already stored
-    (the gateway may re-send a record under a new event id); returns how many were new.
+    """Insert gateway records as multi-row INSERTs, skipping record ids already stored (the
+    gateway may re-send a record under a new event id); returns how many were new.
     The caller's inbox claim makes each event once-only."""
     values: dict[str, dict[str, Any]] = {}
     for data in records:
@@ -76,11 +77,12 @@ def store_gateway_records(session: Session, records: list[Mapping[str, Any]]) ->
         values.setdefault(row["id"], row)
     if not values:
         return 0
-    stored = set(session.scalars(select(AuditEvent.id).where(AuditEvent.id.in_(list(values)))))
-    rows = [row for record_id, row in values.items() if record_id not in stored]
-    if rows:
-        session.execute(insert(AuditEvent), rows)
-    return len(rows)
+    table = AuditEvent.__table__
+    dialect = session.get_bind().dialect.name
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert_(table).on_conflict_do_nothing(index_elements=[table.c.id])
+                 .returning(table.c.id))
+    return len(session.execute(statement, list(values.values())).all())
 
 
 @dataclasses.dataclass(frozen=True)

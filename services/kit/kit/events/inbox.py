@@ -68,7 +68,7 @@ def claim_events(session: Session, events: list[Envelope], consumer: str | None 
     """`claim_event` for a whole batch in one statement: record every event as applied by
     `consumer` and return the ids that were NOT applied before (apply only those).
 
-    One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING; the same guarantees as
+    Multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING; the same guarantees as
     claim_event (a concurrent claim of an id waits for the other transaction)."""
     consumer = consumer or current_consumer.get()
     if not consumer:
@@ -81,13 +81,15 @@ def claim_events(session: Session, events: list[Envelope], consumer: str | None 
             for event in unique.values()]
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        statement = postgresql.insert(INBOX).values(rows)
+        statement = postgresql.insert(INBOX)
     elif dialect == "sqlite":
-        statement = sqlite.insert(INBOX).values(rows)
+        statement = sqlite.insert(INBOX)
     else:  # pragma: no cover - only the two supported backends
         raise RuntimeError(f"inbox does not support {dialect}")
+    # executemany: SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues"), and the
+    # statement compiles once (a .values(rows) statement would compile anew per batch size).
     statement = statement.on_conflict_do_nothing().returning(INBOX.c.event_id)
-    return set(session.execute(statement).scalars())
+    return set(session.execute(statement, rows).scalars())
 
 
 def purge_processed(session: Session, older_than: dt.timedelta) -> int:
