@@ -162,11 +162,21 @@ def test_a_batched_message_is_stored_whole(worker, worker_env, db):
         testing.publish_event(uri, "gateway.events", AUDIT_RECORDED, body,
                               content_type=BATCH_CONTENT_TYPE, mandatory=True)
     ids = [e.id for e in events]
+
+    def stored():
+        with db.session() as s:
+            return sorted(s.scalars(select(AuditEvent.id).where(AuditEvent.id.in_(ids))))
+
+    try:
+        testing.wait_for(lambda: stored() == sorted(ids), timeout=60)
+    except Exception:
+        print("DEBUG", len(stored()), queue_depth(uri, "identity.record_audit_event"),
+              queue_depth(uri, "identity.record_audit_event.dlq"))
+        raise
     testing.wait_for(lambda: queue_depth(uri, "identity.record_audit_event")[0] == 0
                      and _unacked(uri) == 0, timeout=30)
-    with db.session() as s:
-        stored = s.scalars(select(AuditEvent.id).where(AuditEvent.id.in_(ids))).all()
-    assert sorted(stored) == sorted(ids)
+    assert stored() == sorted(ids)  # the second copy was acked without an error
+    assert queue_depth(uri, "identity.record_audit_event.dlq")[0] == 0
 
 
 def _unacked(uri: str) -> int:
