@@ -13,7 +13,8 @@ PYTEST := $(BIN)/pytest -q
 help:
 	@echo "make run              start the whole system with demo data (gateway on 127.0.0.1:$${EDUCRM_GATEWAY_PORT:-8000})"
 	@echo "make test             install what is needed and run the whole suite"
-	@echo "make bench            gateway benchmark (beside a minimal FastAPI floor)"
+	@echo "make bench            gateway (beside a minimal FastAPI floor), event bus (beside raw"
+	@echo "                      pika) and audit ingestion (beside the gateway's audit rate)"
 	@echo "make bench-scheduling CB-CTT solver on comp01-comp07, 30 s each"
 	@echo "make lint | proto     ruff | regenerate gRPC stubs"
 
@@ -50,7 +51,10 @@ test: install
 	EDUCRM_TEST_EVENTLET=1 $(PYTEST) -m eventlet
 
 bench: install servers
+	@tools/ensure_servers.sh postgres
 	$(BIN)/python bench/gateway/bench_gateway.py
+	$(BIN)/python bench/bus/bench_outbox.py
+	$(BIN)/python bench/bus/bench_audit_ingest.py
 
 bench-gateway: bench
 

@@ -167,12 +167,7 @@ def test_a_batched_message_is_stored_whole(worker, worker_env, db):
         with db.session() as s:
             return sorted(s.scalars(select(AuditEvent.id).where(AuditEvent.id.in_(ids))))
 
-    try:
-        testing.wait_for(lambda: stored() == sorted(ids), timeout=60)
-    except Exception:
-        print("DEBUG", len(stored()), queue_depth(uri, "identity.record_audit_event"),
-              queue_depth(uri, "identity.record_audit_event.dlq"))
-        raise
+    testing.wait_for(lambda: stored() == sorted(ids), timeout=60)
     testing.wait_for(lambda: queue_depth(uri, "identity.record_audit_event")[0] == 0
                      and _unacked(uri) == 0, timeout=30)
     assert stored() == sorted(ids)  # the second copy was acked without an error
