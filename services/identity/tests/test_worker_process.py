@@ -161,7 +161,7 @@ def test_a_batched_message_is_stored_whole(worker, worker_env, db):
     for _ in range(2):  # the second copy is a redelivery: the inbox makes it a no-op
         testing.publish_event(uri, "gateway.events", AUDIT_RECORDED, body,
                               content_type=BATCH_CONTENT_TYPE, mandatory=True)
-    ids = [e.id for e in events]
+    ids = [e.data["id"] for e in events]  # the records' ids (each event has its own id)
 
     def stored():
         with db.session() as s:
