@@ -13,8 +13,9 @@ PYTEST := $(BIN)/pytest -q
 help:
 	@echo "make run              start the whole system with demo data (gateway on 127.0.0.1:$${EDUCRM_GATEWAY_PORT:-8000})"
 	@echo "make test             install what is needed and run the whole suite"
-	@echo "make bench            gateway benchmark (beside a minimal FastAPI floor), and a read"
-	@echo "                      through the real identity api on PostgreSQL and SQLite"
+	@echo "make bench            gateway (beside a minimal FastAPI floor), a read through the real"
+	@echo "                      identity api (beside a grpcio floor), event bus (beside raw pika)"
+	@echo "                      and audit ingestion (beside the gateway's audit rate)"
 	@echo "make bench-scheduling CB-CTT solver on comp01-comp07, 30 s each"
 	@echo "make lint | proto     ruff | regenerate gRPC stubs"
 	@echo "make doctor           the production check of every process (docs/production.md)"
@@ -59,6 +60,8 @@ bench: install servers
 	@tools/ensure_servers.sh postgres
 	$(BIN)/python bench/gateway/bench_gateway.py
 	$(BIN)/python bench/gateway/bench_read_path.py
+	$(BIN)/python bench/bus/bench_outbox.py
+	$(BIN)/python bench/bus/bench_audit_ingest.py
 
 bench-gateway: bench
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from kit.caller import Caller, correlation_id
 from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import pagination
@@ -51,9 +52,9 @@ def _parse_time(value: str) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def store_gateway_record(session: Session, data: Mapping[str, Any]) -> AuditEvent:
-    """A `crm.gateway.audit.recorded.v1` payload as a row (the inbox makes this once-only)."""
-    event = AuditEvent(
+def gateway_record_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A `crm.gateway.audit.recorded.v1` payload as the column values of its row."""
+    values = dict(
         id=str(data["id"]), occurred_at=_parse_time(data["occurred_at"]),
         actor_user_id=data.get("actor_user_id"), actor_username=data.get("actor_username"),
         action=data["action"], method=data.get("method", ""), path=data.get("path", "")[:300],
@@ -63,12 +64,29 @@ def store_gateway_record(session: Session, data: Mapping[str, Any]) -> AuditEven
         user_agent=(data.get("user_agent") or "")[:300] or None,
         correlation_id=data.get("correlation_id"), detail=dict(data.get("detail") or {}),
         source=data.get("source", "gateway"), phase=data.get("phase") or "request",
+        recorded_at=utcnow(),
     )
-    detail = event.detail
     if data.get("intent_id"):  # an outcome names its intent
-        detail["intent_id"] = str(data["intent_id"])
-    session.add(event)
-    return event
+        values["detail"]["intent_id"] = str(data["intent_id"])
+    return values
+
+
+def store_gateway_records(session: Session, records: list[Mapping[str, Any]]) -> int:
+    """Insert gateway records as multi-row INSERTs, skipping record ids already stored (the
+    gateway may re-send a record under a new event id); returns how many were new.
+    The caller's inbox claim makes each event once-only."""
+    values: dict[str, dict[str, Any]] = {}
+    for data in records:
+        row = gateway_record_values(data)
+        values.setdefault(row["id"], row)
+    if not values:
+        return 0
+    table = AuditEvent.__table__
+    dialect = session.get_bind().dialect.name
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert_(table).on_conflict_do_nothing(index_elements=[table.c.id])
+                 .returning(table.c.id))
+    return len(session.execute(statement, list(values.values())).all())
 
 
 @dataclasses.dataclass(frozen=True)

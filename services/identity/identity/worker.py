@@ -14,7 +14,7 @@ from kit.logs import configure_logging  # noqa: E402
 from kit.nameko_database import DatabaseProvider  # noqa: E402
 
 from . import production  # noqa: E402
-from .audit_consumer import AUDIT_RECORDED, apply_gateway_audit  # noqa: E402
+from .audit_consumer import AUDIT_RECORDED, apply_gateway_audit_batch  # noqa: E402
 from .settings import load_settings  # noqa: E402
 
 
@@ -28,9 +28,10 @@ class IdentityWorker:
     db = DatabaseProvider(_database_url)
     relay = OutboxRelay(_database_url)
 
-    @event_consumer(AUDIT_RECORDED)
-    def record_audit_event(self, event: Envelope) -> None:
-        apply_gateway_audit(self.db, event)
+    @event_consumer(AUDIT_RECORDED, batch=True)
+    def record_audit_event(self, events: list[Envelope]) -> None:
+        """One delivery (a batch of the gateway's records) in one transaction."""
+        apply_gateway_audit_batch(self.db, events)
 
 
 def main() -> None:

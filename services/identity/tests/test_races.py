@@ -1,7 +1,8 @@
 # ruff: noqa: S105, S106 - fixed credentials of throw-away test data, not secrets
 """Concurrent requests the database must settle: CreateUser under one new idempotency key, and
-two refreshes of one refresh token. Both requests are held at a barrier past their reads so
-they really overlap (SQLite and PostgreSQL)."""
+two refreshes of one refresh token. Both requests are held at a barrier so they really overlap
+(SQLite and PostgreSQL): under one key, just before each claims the key (both looked it up and
+found nothing); otherwise past their reads."""
 from __future__ import annotations
 
 import threading
@@ -11,23 +12,27 @@ import grpc
 import pytest
 from contracts.identity import identity_pb2 as pb
 from identity.models import AuditEvent, IdempotencyKey, Session, User
+from kit import idempotency
 from kit.grpc_errors import error_info
 from sqlalchemy import func, select
 
 from .conftest import bearer
 
 
-def _race(monkeypatch, target, name, calls):
-    """Run `calls` concurrently; each stops in target.name until all have got there."""
+def _race(monkeypatch, target, name, calls, *, before=False):
+    """Run `calls` concurrently; each stops in target.name (after it ran, or `before`) until
+    all have got there. A broken
+    barrier (a call that never got there in time) fails the test: the calls would otherwise
+    have run one after the other and the race would not have been tried."""
     barrier = threading.Barrier(len(calls), timeout=10)
     original = getattr(target, name)
 
     def held(*args, **kwargs):
-        result = original(*args, **kwargs)
-        try:
+        if before:
             barrier.wait()
-        except threading.BrokenBarrierError:
-            pass
+            return original(*args, **kwargs)
+        result = original(*args, **kwargs)
+        barrier.wait()
         return result
 
     outcomes = []
@@ -39,6 +44,7 @@ def _race(monkeypatch, target, name, calls):
                     outcomes.append(("ok", future.result()))
                 except grpc.RpcError as exc:
                     outcomes.append(("error", error_info(exc)))
+    assert not barrier.broken, f"the calls did not overlap: {outcomes}"
     return outcomes
 
 
@@ -65,7 +71,7 @@ def _count(env, model, *where):
 def test_concurrent_create_same_key_same_request(stub, app, env, sales_unit, as_user, monkeypatch):
     fields = _request(sales_unit, "race.same", "race-key-same")
     call = _create(stub, as_user("admin"), **fields)
-    outcomes = _race(monkeypatch, app.users, "_validated", [call, call])
+    outcomes = _race(monkeypatch, idempotency, "_claim", [call, call], before=True)
     assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
     first, second = (response.user for _, response in outcomes)
     assert first.id == second.id and first.username == "race.same"
@@ -80,7 +86,7 @@ def test_concurrent_create_same_key_different_request(stub, app, env, sales_unit
     metadata = as_user("admin")
     calls = [_create(stub, metadata, **_request(sales_unit, "race.diff.a", "race-key-diff")),
              _create(stub, metadata, **_request(sales_unit, "race.diff.b", "race-key-diff"))]
-    outcomes = _race(monkeypatch, app.users, "_validated", calls)
+    outcomes = _race(monkeypatch, idempotency, "_claim", calls, before=True)
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["error", "ok"], outcomes
     info = next(value for kind, value in outcomes if kind == "error")

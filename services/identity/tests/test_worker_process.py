@@ -24,7 +24,7 @@ from identity.audit_consumer import AUDIT_RECORDED
 from identity.models import AuditEvent
 from kit import testing
 from kit.db import Database
-from kit.events import make_envelope
+from kit.events import BATCH_CONTENT_TYPE, batch_body, make_envelope
 from kit.testing import queue_depth
 from sqlalchemy import func, select
 
@@ -144,6 +144,34 @@ def test_audit_event_stored_once(worker, worker_env, db):
     with db.session() as s:
         row = s.scalar(select(AuditEvent).where(AuditEvent.id == record_id))
     assert row.source == "gateway" and row.correlation_id == "corr-worker-1"
+
+
+def test_a_batched_message_is_stored_whole(worker, worker_env, db):
+    """The gateway's batched mode (`application/cloudevents-batch+json`), through the real
+    worker process: every record of the message stored once, a redelivery stores nothing."""
+    uri = worker_env["EDUCRM_AMQP_URI"]
+    events = []
+    for n in range(40):
+        record_id = str(uuid.uuid4())
+        events.append(make_envelope(AUDIT_RECORDED, record_id, {
+            "id": record_id, "occurred_at": "2025-09-01T09:29:59Z", "actor_user_id": "u-1",
+            "action": "customer.read", "method": "GET", "path": f"/v1/customers/c-{n}",
+            "outcome": "allowed", "status_code": 200, "source": "gateway"}))
+    body = batch_body(events)
+    for _ in range(2):  # the second copy is a redelivery: the inbox makes it a no-op
+        testing.publish_event(uri, "gateway.events", AUDIT_RECORDED, body,
+                              content_type=BATCH_CONTENT_TYPE, mandatory=True)
+    ids = [e.data["id"] for e in events]  # the records' ids (each event has its own id)
+
+    def stored():
+        with db.session() as s:
+            return sorted(s.scalars(select(AuditEvent.id).where(AuditEvent.id.in_(ids))))
+
+    testing.wait_for(lambda: stored() == sorted(ids), timeout=60)
+    testing.wait_for(lambda: queue_depth(uri, "identity.record_audit_event")[0] == 0
+                     and _unacked(uri) == 0, timeout=30)
+    assert stored() == sorted(ids)  # the second copy was acked without an error
+    assert queue_depth(uri, "identity.record_audit_event.dlq")[0] == 0
 
 
 def _unacked(uri: str) -> int:

@@ -13,16 +13,21 @@ Alembic migration creates it, and runs each state-changing command through `run_
                     protobuf_codec(pb.CreateOrderResponse))
 
 How it holds:
-- the stored result is inserted in the SAME transaction as the effect (after `apply`), so
-  either both commit or neither does: no effect without its record, no record without its
-  effect; a failing `apply` stores nothing (a retry with the key runs again);
-- two concurrent requests with one new key both find nothing and both run `apply`; the
-  primary key settles it. On PostgreSQL the second INSERT of the key waits for the first
-  transaction and then fails (or goes ahead if the first rolled back); SQLite serialises
-  writers. The loser's whole transaction rolls back (its effects too) and it answers from the
-  winner's stored result, exactly like a later repeat (or IdempotencyConflict if the winner's
-  request was a different one). An IntegrityError of the loser's own effects (say a unique
-  username the winner just took) is settled the same way: first look for the winner's record.
+- the key is claimed FIRST, in the transaction that then runs `apply` and stores the result:
+  `INSERT (key, operation, fingerprint, placeholder) ON CONFLICT DO NOTHING`, then the effect,
+  then the row is completed with the encoded result. Either all of it commits or none of it
+  does: no effect without its record, no record without its effect; a failing `apply` stores
+  nothing (a retry with the key runs again). No other transaction ever sees the placeholder.
+- two concurrent requests with one new key: the second claim waits on the first one's
+  uncommitted key row (PostgreSQL's unique index; SQLite's single writer lock) until that
+  transaction settles. If it committed, the claim inserts nothing and the second request
+  answers from the stored result, exactly like a later repeat (or IdempotencyConflict for a
+  different request); if it rolled back, the claim succeeds and the second request runs.
+  `apply` therefore never runs twice at once for one key, so whatever constraint or lock its
+  effects would have tripped over (a unique username, a deadlock, a domain check reading the
+  first request's committed row) can never reach the second request: it waits for the key,
+  not for the effect. (A first lookup outside any write answers plain repeats without taking
+  a write lock.)
 - a row is (key, operation): the key is the client's name for one logical request (the
   gateway forwards one `Idempotency-Key` to every call a route makes), so one key may drive
   several different commands of one service, each once. A key reused for a different request
@@ -54,9 +59,10 @@ from sqlalchemy import (
     Table,
     delete,
     select,
+    update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kit.db import NAMING_CONVENTION, Database
@@ -164,40 +170,58 @@ def _replay(session: Session, done: Row, request_fingerprint: str, codec: Codec[
     return codec.decode(done.response, session)
 
 
+def _claim(session: Session, key: str, operation: str, request_fingerprint: str) -> bool:
+    """Insert the key's row (result still a placeholder) in the session's transaction; False
+    when a committed row already holds the key. Waits while another transaction holds an
+    uncommitted claim of the same key."""
+    values = dict(key=key, operation=operation, fingerprint=request_fingerprint,
+                  response=_PENDING, created_at=_utcnow())
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(IDEMPOTENCY).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(IDEMPOTENCY).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only the two supported backends
+        raise RuntimeError(f"run_once does not support {dialect}")
+    return session.execute(statement).rowcount == 1
+
+
+# The response of a claimed row until `apply` returned; never committed (same transaction).
+_PENDING = b""
+
+
 def run_once(db: Database, key: str | None, operation: str, request_fingerprint: str,
              apply: Callable[[Session], T], codec: Codec[T]) -> T:
     """Run `apply(session)` once per (key, operation); see the module doc.
 
     - a stored result for the same fingerprint is replayed (`apply` does not run);
     - a stored result for another fingerprint raises kit.errors.IdempotencyConflict;
-    - otherwise `apply` runs and its encoded result is stored in the same transaction;
-    - a concurrent request that committed the key first wins: this one's effects roll back
-      and its answer is the winner's result (or the conflict);
+    - otherwise the key is claimed, `apply` runs and its encoded result is stored, all in one
+      transaction;
+    - a concurrent request under the same key waits for this one to settle, then answers with
+      its result (or the conflict);
     - without a key, `apply` just runs in a transaction.
-    Exceptions of `apply` (and IntegrityErrors no winner explains) roll back and propagate.
+    Exceptions of `apply` roll everything back (the claim too) and propagate.
     """
     if not key:
         with db.session() as session:
             return apply(session)
     _check_key(key, operation)
-    try:
-        with db.session() as session:
+    with db.session() as session:
+        done = _lookup(session, key, operation)
+        if done is not None:
+            return _replay(session, done, request_fingerprint, codec)
+        if not _claim(session, key, operation, request_fingerprint):
+            # A concurrent request committed the key after our lookup: we waited for it.
             done = _lookup(session, key, operation)
-            if done is not None:
-                return _replay(session, done, request_fingerprint, codec)
-            result = apply(session)
-            session.execute(IDEMPOTENCY.insert().values(
-                key=key, operation=operation, fingerprint=request_fingerprint,
-                response=codec.encode(result), created_at=_utcnow()))
-            return result  # committed (effect + record together) as the block exits
-    except IntegrityError:
-        # Rolled back whole. Lost a race for the key (or for a row of the effect) to a
-        # request that committed: answer as a repeat of it does.
-        with db.session() as session:
-            done = _lookup(session, key, operation)
-            if done is not None:
-                return _replay(session, done, request_fingerprint, codec)
-        raise
+            if done is None:  # pragma: no cover - purged in between: only after retention
+                raise RuntimeError(f"idempotency key {key!r} vanished while claimed")
+            return _replay(session, done, request_fingerprint, codec)
+        result = apply(session)
+        session.execute(update(IDEMPOTENCY).where(
+            IDEMPOTENCY.c.key == key, IDEMPOTENCY.c.operation == operation,
+        ).values(response=codec.encode(result)))
+        return result  # committed (claim, effect and result together) as the block exits
 
 
 def purge_idempotency(session: Session, older_than: dt.timedelta) -> int:

@@ -69,6 +69,12 @@ class BusSettings:
     retry_backoff_max_seconds: float = 30.0
     # The relay's poll when no local commit wakes it (other processes' commits).
     outbox_poll_interval_seconds: float = 0.05
+    # An outbox row the broker refuses (or returns, though a consumer is catalogued) is
+    # retried after base * 2**(attempts-1) seconds, capped, and parked after max attempts
+    # (`educrm-bus outbox parked|replay`); its aggregate's later events wait behind it.
+    outbox_max_attempts: int = 10
+    outbox_retry_delay_seconds: float = 0.5
+    outbox_retry_delay_max_seconds: float = 30.0
     # Housekeeping run by every worker's relay (kit.events.relay): published outbox rows and
     # inbox ids older than the retention are deleted (the inbox must outlive any redelivery,
     # so keep it well above the longest broker outage you plan for).

@@ -1,6 +1,6 @@
 """kit.idempotency.run_once on SQLite and PostgreSQL: replay, conflict, no key, a failing
-command, expiry, and two concurrent requests under one new key held at a barrier inside their
-commands so they really overlap (exactly one effect survives)."""
+command, expiry, and two concurrent requests under one new key held at a barrier after their
+lookups, before either claimed the key, so they really overlap (exactly one effect survives)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -124,39 +124,47 @@ def test_key_longer_than_the_column_is_invalid(db):
     assert count(db) == 0
 
 
-def _race(db, calls):
-    """Run the commands concurrently; each waits at the barrier inside its `apply`, i.e. after
-    both looked the key up and found nothing, before either wrote anything."""
+def _race(db, calls, monkeypatch):
+    """Run the commands concurrently; each is held at a barrier just before it claims its key,
+    i.e. after all looked the key up and found nothing, before any wrote anything. A broken
+    barrier (a call never got there) fails the test instead of running them one by one."""
+    import kit.idempotency as idempotency
+
     barrier = threading.Barrier(len(calls), timeout=20)
-    entered = []
+    original = idempotency._claim
+    held = []
 
-    def hold():
-        entered.append(1)
-        barrier.wait()
+    def claim(*args, **kwargs):
+        held.append(1)
+        barrier.wait()  # BrokenBarrierError propagates: the call fails, and so does the test
+        return original(*args, **kwargs)
 
+    monkeypatch.setattr(idempotency, "_claim", claim)
     outcomes = []
     with ThreadPoolExecutor(len(calls)) as pool:
-        futures = [pool.submit(run_once, db, key, "make", fp, effect(note, before=hold),
-                               JSON_CODEC) for key, fp, note in calls]
+        futures = [pool.submit(run_once, db, key, "make", fp, effect(note), JSON_CODEC)
+                   for key, fp, note in calls]
         for future in futures:
             try:
                 outcomes.append(("ok", future.result()))
             except DomainError as exc:
                 outcomes.append(("error", exc))
-    assert len(entered) == len(calls)  # both ran their command: a real overlap
+    monkeypatch.undo()
+    assert len(held) == len(calls) and not barrier.broken  # a real overlap
     return outcomes
 
 
-def test_concurrent_same_key_same_request_applies_once(db):
+def test_concurrent_same_key_same_request_applies_once(db, monkeypatch):
     fp = fingerprint({"note": "race"})
-    outcomes = _race(db, [("race-1", fp, "race"), ("race-1", fp, "race")])
+    outcomes = _race(db, [("race-1", fp, "race"), ("race-1", fp, "race")], monkeypatch)
     assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
     assert outcomes[0][1] == outcomes[1][1]  # the loser answers with the winner's result
     assert count(db) == 1 and count(db, IDEMPOTENCY) == 1
 
 
-def test_concurrent_same_key_different_requests_one_wins(db):
-    outcomes = _race(db, [("race-2", fingerprint("a"), "a"), ("race-2", fingerprint("b"), "b")])
+def test_concurrent_same_key_different_requests_one_wins(db, monkeypatch):
+    outcomes = _race(db, [("race-2", fingerprint("a"), "a"), ("race-2", fingerprint("b"), "b")],
+                     monkeypatch)
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
     error = next(value for kind, value in outcomes if kind == "error")
     assert isinstance(error, IdempotencyConflict)
@@ -165,8 +173,47 @@ def test_concurrent_same_key_different_requests_one_wins(db):
         assert s.scalars(select(EFFECTS.c.note)).all() == [winner["note"]]  # loser rolled back
 
 
-def test_concurrent_different_keys_both_apply(db):
-    outcomes = _race(db, [("race-3a", fingerprint("a"), "a"), ("race-3b", fingerprint("a"), "a")])
+def unique_note(note: str):
+    """A command whose domain check reads the other request's committed row (like a username
+    check): a request that ran it after the winner committed would answer "taken"."""
+
+    def apply(session):
+        if session.scalar(select(EFFECTS.c.id).where(EFFECTS.c.note == note)) is not None:
+            raise FailedPrecondition("note taken", reason="test.note_taken")
+        return effect(note)(session)
+
+    return apply
+
+
+def test_concurrent_same_key_never_answers_from_the_effects_check(db, monkeypatch):
+    """The flake of identity's CreateUser race: the loser must not run the command (and trip
+    over the winner's row) but wait for the key and replay the winner's result."""
+    import kit.idempotency as idempotency
+
+    barrier = threading.Barrier(2, timeout=20)
+    original = idempotency._claim
+    order = []
+
+    def claim(session, *args, **kwargs):
+        barrier.wait()
+        claimed = original(session, *args, **kwargs)
+        order.append(claimed)
+        return claimed
+
+    monkeypatch.setattr(idempotency, "_claim", claim)
+    fp = fingerprint({"note": "unique"})
+    with ThreadPoolExecutor(2) as pool:
+        futures = [pool.submit(run_once, db, "race-4", "make", fp, unique_note("unique"),
+                               JSON_CODEC) for _ in range(2)]
+        results = [f.result() for f in futures]
+    monkeypatch.undo()
+    assert sorted(order) == [False, True]  # both claimed; the second found the first's row
+    assert results[0] == results[1] and count(db) == 1
+
+
+def test_concurrent_different_keys_both_apply(db, monkeypatch):
+    outcomes = _race(db, [("race-3a", fingerprint("a"), "a"), ("race-3b", fingerprint("a"), "a")],
+                     monkeypatch)
     assert [kind for kind, _ in outcomes] == ["ok", "ok"]
     assert count(db) == 2 and count(db, IDEMPOTENCY) == 2
 

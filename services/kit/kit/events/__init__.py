@@ -29,7 +29,7 @@ from kit.events.envelope import (
     parse_envelope,
     parse_events,
 )
-from kit.events.inbox import claim_event, inbox_table
+from kit.events.inbox import claim_event, claim_events, inbox_table
 from kit.events.outbox import add_event, outbox_table
 
 _LAZY = {
@@ -44,7 +44,7 @@ _LAZY = {
 __all__ = [
     "BATCH_CONTENT_TYPE", "REGISTRY", "Envelope", "EnvelopeError", "EventType",
     "EventValidationError", "batch_body", "parse_events",
-    "UnknownEventType", "add_event", "claim_event", "inbox_table", "make_envelope",
+    "UnknownEventType", "add_event", "claim_event", "claim_events", "inbox_table", "make_envelope",
     "outbox_table", "parse_envelope", "register", "subscribe", *_LAZY,
 ]
 

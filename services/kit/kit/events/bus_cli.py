@@ -5,13 +5,18 @@
     educrm-bus asyncapi > docs/asyncapi.yaml
     educrm-bus dead-letters list [--queue Q] [--json]
     educrm-bus dead-letters replay [--queue Q] (--id EVENT_ID ... | --all) [--to-queue]
+    educrm-bus outbox parked --service identity [--json]
+    educrm-bus outbox replay --service identity (--id EVENT_ID ... | --subject S ... | --all)
 
 The broker comes from EDUCRM_AMQP_URI (or --amqp-uri); the delivery limit from
-EDUCRM_DELIVERY_LIMIT.
+EDUCRM_DELIVERY_LIMIT. `outbox` reads the service's database: --database-url, else the
+service's own setting (EDUCRM_<SERVICE>_DATABASE_URL, EDUCRM_DATABASE_URL, the config file,
+then the single-machine default var/<service>.db).
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
@@ -20,7 +25,18 @@ import yaml
 
 from kit.events.catalogue import REGISTRY
 from kit.events.topology import CONFLICT_HELP, build_topology, declare
-from kit.settings import BusSettings, load
+from kit.settings import BusSettings, load, sqlite_url
+
+
+@dataclasses.dataclass(frozen=True)
+class _ServiceDatabase:
+    """The one setting `educrm-bus outbox` needs of a service, read the way the service does."""
+
+    database_url: str = ""
+
+
+def service_database_url(service: str) -> str:
+    return load(_ServiceDatabase, service).database_url or sqlite_url(service)
 
 
 def _connect(uri: str) -> pika.BlockingConnection:
@@ -47,7 +63,24 @@ def main(argv: list[str] | None = None) -> int:
     replay.add_argument("--all", action="store_true")
     replay.add_argument("--to-queue", action="store_true",
                         help="send only to the queue it died in, not the original exchange")
+    outbox = commands.add_parser("outbox", help="list or replay parked outbox events")
+    outbox_commands = outbox.add_subparsers(dest="action", required=True)
+    for name in ("parked", "replay"):
+        sub = outbox_commands.add_parser(name)
+        sub.add_argument("--service", required=True, help="the service whose outbox (identity...)")
+        sub.add_argument("--database-url", help="default: the service's own setting")
+        if name == "parked":
+            sub.add_argument("--json", action="store_true")
+        else:
+            sub.add_argument("--id", action="append", dest="ids",
+                             help="event id (repeatable); its whole aggregate is released")
+            sub.add_argument("--subject", action="append", dest="subjects",
+                             help="aggregate (event subject; repeatable)")
+            sub.add_argument("--all", action="store_true")
     args = parser.parse_args(argv)
+
+    if args.command == "outbox":
+        return _outbox(parser, args)
 
     if args.command == "check":
         problems = REGISTRY.problems()
@@ -112,6 +145,35 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         connection.close()
+
+
+def _outbox(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from kit.db import create_db_engine
+    from kit.events.parking import list_parked, replay_parked
+
+    engine = create_db_engine(args.database_url or service_database_url(args.service))
+    try:
+        if args.action == "parked":
+            parked = list_parked(engine)
+            if args.json:
+                print(json.dumps([p.summary() for p in parked], ensure_ascii=False, indent=2))
+            else:
+                for p in parked:
+                    print(f"{p.event_id}  {p.event_type}  subject={p.subject}  "
+                          f"attempts={p.attempts}  parked_at={p.parked_at.isoformat()}  "
+                          f"error={p.last_error}")
+                print(f"{len(parked)} parked event(s) in the {args.service} outbox")
+            return 0
+        if not (args.all or args.ids or args.subjects):
+            parser.error("replay needs --id EVENT_ID, --subject SUBJECT or --all")
+        released = replay_parked(engine, event_ids=None if args.all else (args.ids or []),
+                                 subjects=None if args.all else (args.subjects or []))
+        for event_id in released:
+            print(f"released {event_id}")
+        print(f"{len(released)} event(s) handed back to the {args.service} relay")
+        return 0
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -258,10 +258,31 @@ class EventConsumer(Consumer):
             requeue_later, identifier=f"EventConsumer.requeue_later[{self.queue_name}]")
 
 
-def event_consumer(event_type: str, **kwargs) -> Callable:
-    """Decorate a worker method as the consumer of `event_type` (see module doc)."""
+def event_consumer(event_type: str, *, batch: bool = False, **kwargs) -> Callable:
+    """Decorate a worker method as the consumer of `event_type` (see module doc).
+
+    With `batch=True` the method gets all the events of one delivery at once, as a list (one
+    event for a plain message), so it can apply them in one transaction; it claims them in
+    the inbox itself (kit.events.inbox.claim_events) and any failure retries the whole
+    message, as for one event.
+    """
 
     def decorate(method: Callable) -> Callable:
+        if batch:
+            @functools.wraps(method)
+            def with_batch_context(self, event: Envelope | EventBatch, *args, **kw):
+                events = list(event) if isinstance(event, EventBatch) else [event]
+                first = events[0]
+                tokens = (correlation_id.set(first.correlationid or first.id),
+                          current_consumer.set(queue_name(self.name, method.__name__)))
+                try:
+                    return method(self, events, *args, **kw)
+                finally:
+                    current_consumer.reset(tokens[1])
+                    correlation_id.reset(tokens[0])
+
+            return EventConsumer.decorator(event_type, **kwargs)(with_batch_context)
+
         def one(self, event: Envelope, *args, **kw):
             # Runs in the worker greenthread: the handler's logs, outgoing events and inbox
             # see this event's correlation id and consumer name.

@@ -63,6 +63,35 @@ def claim_event(session: Session, event: Envelope, consumer: str | None = None) 
     return session.execute(statement).rowcount == 1
 
 
+def claim_events(session: Session, events: list[Envelope], consumer: str | None = None
+                 ) -> set[str]:
+    """`claim_event` for a whole batch in one statement: record every event as applied by
+    `consumer` and return the ids that were NOT applied before (apply only those).
+
+    Multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING; the same guarantees as
+    claim_event (a concurrent claim of an id waits for the other transaction)."""
+    consumer = consumer or current_consumer.get()
+    if not consumer:
+        raise RuntimeError("claim_events outside a kit event consumer needs consumer=")
+    now = dt.datetime.now(dt.UTC)
+    unique = {event.id: event for event in events}
+    if not unique:
+        return set()
+    rows = [dict(consumer=consumer, event_id=event.id, event_type=event.type, processed_at=now)
+            for event in unique.values()]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(INBOX)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(INBOX)
+    else:  # pragma: no cover - only the two supported backends
+        raise RuntimeError(f"inbox does not support {dialect}")
+    # executemany: SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues"), and the
+    # statement compiles once (a .values(rows) statement would compile anew per batch size).
+    statement = statement.on_conflict_do_nothing().returning(INBOX.c.event_id)
+    return set(session.execute(statement, rows).scalars())
+
+
 def purge_processed(session: Session, older_than: dt.timedelta) -> int:
     """Forget ids older than the longest possible redelivery window (housekeeping)."""
     cutoff = dt.datetime.now(dt.UTC) - older_than

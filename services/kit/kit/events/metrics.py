@@ -43,6 +43,28 @@ def outbox_publish_errors(part: str) -> Counter:
                 "Relay batches that failed (broker or database unavailable).")
 
 
+def outbox_parked(part: str) -> Gauge:
+    return _get(Gauge, f"educrm_{_clean(part)}_outbox_parked",
+                "Outbox rows parked after too many failed attempts (or behind such a row of "
+                "their aggregate): kept, waiting for `educrm-bus outbox replay`.")
+
+
+def outbox_row_failures(part: str) -> Counter:
+    return _get(Counter, f"educrm_{_clean(part)}_outbox_row_failures",
+                "Publish attempts of single outbox rows that failed (nacked, returned with a "
+                "subscriber catalogued, refused by the broker); retried, parked at last.")
+
+
+def outbox_returned(part: str) -> Counter:
+    return _get(Counter, f"educrm_{_clean(part)}_outbox_returned",
+                "Outbox events the broker returned as unroutable (mandatory publish).")
+
+
+def outbox_unrouted(part: str) -> Counter:
+    return _get(Counter, f"educrm_{_clean(part)}_outbox_unrouted",
+                "Returned outbox events of types nobody subscribes to: counted as published.")
+
+
 def events_handled(part: str) -> Counter:
     return _get(Counter, f"educrm_{_clean(part)}_events_handled",
                 "Events handled by consumers, by queue and outcome "

@@ -54,6 +54,11 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("published_at", DateTime(timezone=True), nullable=True),
         Column("attempts", Integer, nullable=False, default=0, server_default="0"),
         Column("last_error", Text, nullable=True),
+        # A row that failed waits for its retry until then (its aggregate's later rows too).
+        Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+        # Set after too many failed attempts: the relay goes on without it until a replay
+        # (`educrm-bus outbox replay`) clears it. See kit.events.relay.
+        Column("parked_at", DateTime(timezone=True), nullable=True),
     )
     # The relay's hot query reads only unsent rows; a partial index keeps it small.
     Index(f"ix_{OUTBOX_TABLE}_unsent", table.c.id,

@@ -14,6 +14,28 @@ Why it is safe:
   alone would let two replicas publish consecutive batches concurrently and reorder them.
 - while the broker is down rows simply wait; the loop retries with a capped backoff.
 
+Batches, order and rows that keep failing (kit.events.publisher does the publishing):
+- a batch is published back to back on one confirm-mode channel and its confirms are awaited
+  together (one wait per batch, not per row);
+- order is kept per aggregate (the row's `subject`), which is what consumers rely on: a batch
+  holds at most one row of a subject (the oldest unsent one), so a failure can never let a
+  later event of its aggregate overtake it. Events of different aggregates may overtake a
+  failing one: that is what keeps one bad row from stalling everyone;
+- a row the broker refuses (nack, channel error) or that no queue receives (returned, see
+  below) is retried after a growing delay (`next_attempt_at`); its aggregate's later rows wait
+  behind it. After `max_attempts` attempts it is PARKED (`parked_at`): kept, counted in the
+  gauge `educrm_<part>_outbox_parked`, listed and replayed with `educrm-bus outbox ...`
+  (kit.events.parking), and the relay goes on. A later row of a parked row's aggregate is
+  parked behind it (it may not overtake), and a replay releases the aggregate's parked rows
+  together, in order. A broker or database outage counts against no row;
+- every message is `mandatory`. `educrm-bus declare` declares every catalogued consumer
+  queue ahead, so a returned message of an event type that has a catalogued subscriber means
+  the topology is missing or broken: that is a failure (counted in
+  `educrm_<part>_outbox_returned`, retried, parked at last), never a silent drop. An event type
+  that nobody subscribes to (yet) is returned by design: it counts as published (the outbox's
+  job is done, a future subscriber cannot want the past) and is counted in
+  `educrm_<part>_outbox_unrouted`, so an operator sees it.
+
 Housekeeping rides on the same loop, so every worker with a relay gets it:
 - every `purge_interval` seconds, published outbox rows and inbox ids older than `retention`
   (default 7 days) are deleted, in bounded batches, and so are stored idempotent results
@@ -30,7 +52,6 @@ import threading
 import time
 from collections.abc import Callable
 
-from kombu import Connection, Exchange
 from nameko import config
 from nameko.extensions import DependencyProvider
 from sqlalchemy import delete, func, inspect, select, tuple_, update
@@ -39,9 +60,9 @@ from sqlalchemy.engine import Engine
 from kit.db import Database, create_db_engine
 from kit.events import metrics
 from kit.events.catalogue import REGISTRY, queue_name
-from kit.events.envelope import CONTENT_TYPE
 from kit.events.inbox import INBOX, INBOX_TABLE
 from kit.events.outbox import OUTBOX, outbox_committed, utcnow
+from kit.events.publisher import BatchPublisher, Outcome, Outgoing
 from kit.events.topology import dead_letter_queue
 from kit.idempotency import IDEMPOTENCY, IDEMPOTENCY_TABLE
 
@@ -53,12 +74,32 @@ DEFAULT_POLL_INTERVAL = 0.05
 DEFAULT_RETENTION = 7 * 24 * 3600.0
 DEFAULT_PURGE_INTERVAL = 3600.0
 DEFAULT_DEAD_LETTER_INTERVAL = 30.0
+DEFAULT_MAX_ATTEMPTS = 10
+DEFAULT_RETRY_DELAY = 0.5
+DEFAULT_RETRY_DELAY_MAX = 30.0
+# Rows read per batch beyond the batch size: rows of aggregates already in the batch (or
+# waiting for a retry) are passed over, the window lets other aggregates fill the batch.
+READ_AHEAD = 4
 PURGE_BATCH = 5000
 # nameko config keys (kit.events.worker.nameko_config fills them from BusSettings).
 POLL_INTERVAL_KEY = "EDUCRM_OUTBOX_POLL_INTERVAL"
 RETENTION_KEY = "EDUCRM_BUS_RETENTION"
 PURGE_INTERVAL_KEY = "EDUCRM_BUS_PURGE_INTERVAL"
 DEAD_LETTER_INTERVAL_KEY = "EDUCRM_DEAD_LETTER_POLL_INTERVAL"
+MAX_ATTEMPTS_KEY = "EDUCRM_OUTBOX_MAX_ATTEMPTS"
+RETRY_DELAY_KEY = "EDUCRM_OUTBOX_RETRY_DELAY"
+RETRY_DELAY_MAX_KEY = "EDUCRM_OUTBOX_RETRY_DELAY_MAX"
+
+
+class RelayInterrupted(Exception):
+    """A batch stopped part way (broker connection lost, confirms late): the rows confirmed
+    so far are marked, the rest go out again once the broker is back."""
+
+
+def subscribed_event_types() -> frozenset[str]:
+    """Event types with at least one catalogued consumer: their queues exist (declared ahead
+    by `educrm-bus declare`), so a returned message of one of them is a failure."""
+    return frozenset(s.event_type for s in REGISTRY.subscriptions())
 
 
 def service_dead_letter_queues(service: str) -> list[str]:
@@ -74,7 +115,11 @@ class RelayLoop:
                  retention: float = DEFAULT_RETENTION,
                  purge_interval: float = DEFAULT_PURGE_INTERVAL,
                  dead_letter_interval: float = DEFAULT_DEAD_LETTER_INTERVAL,
-                 dead_letter_queues: list[str] | None = None) -> None:
+                 dead_letter_queues: list[str] | None = None,
+                 max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+                 retry_delay: float = DEFAULT_RETRY_DELAY,
+                 retry_delay_max: float = DEFAULT_RETRY_DELAY_MAX,
+                 subscribed_types: frozenset[str] | None = None) -> None:
         self._owns_engine = isinstance(database, str)
         if isinstance(database, str):
             database = create_db_engine(database)
@@ -86,9 +131,11 @@ class RelayLoop:
         self.poll_interval = poll_interval
         self.metrics_interval = metrics_interval
         self.confirm_timeout = confirm_timeout
-        self._connection: Connection | None = None
-        self._producer = None
-        self._declared: set[str] = set()
+        self.max_attempts = max(1, max_attempts)
+        self.retry_delay = retry_delay
+        self.retry_delay_max = retry_delay_max
+        self._subscribed_types = subscribed_types
+        self.publisher = BatchPublisher(amqp_uri, confirm_timeout=confirm_timeout)
         self._stop = threading.Event()
         self._metrics_due = 0.0
         self.retention = retention
@@ -105,82 +152,151 @@ class RelayLoop:
         self.errors = metrics.outbox_publish_errors(part)
         self.lag = metrics.outbox_lag_seconds(part)
         self.pending = metrics.outbox_pending_rows(part)
+        self.parked = metrics.outbox_parked(part)
+        self.returned = metrics.outbox_returned(part)
+        self.unrouted = metrics.outbox_unrouted(part)
+        self.row_failures = metrics.outbox_row_failures(part)
 
-    # -- broker ---------------------------------------------------------------------------
-    def _get_producer(self):
-        if self._producer is None:
-            connection = Connection(self.amqp_uri, heartbeat=0, connect_timeout=5,
-                                    transport_options={"confirm_publish": True})
-            connection.ensure_connection(max_retries=1)
-            self._connection = connection
-            self._producer = connection.Producer()
-            self._declared = set()
-        return self._producer
+    @property
+    def subscribed_types(self) -> frozenset[str]:
+        if self._subscribed_types is None:  # read late: catalogue modules register on import
+            self._subscribed_types = subscribed_event_types()
+        return self._subscribed_types
 
     def close(self) -> None:
-        if self._connection is not None:
-            try:
-                self._connection.release()
-            except Exception as exc:  # noqa: BLE001 - closing a broken connection
-                _log.debug("closing relay connection: %r", exc)
-        self._connection = self._producer = None
+        self.publisher.close()
 
-    def _publish(self, row) -> None:
-        producer = self._get_producer()
-        exchange = Exchange(row.exchange, type="topic", durable=True)
-        if row.exchange not in self._declared:
-            exchange(producer.channel).declare()
-            self._declared.add(row.exchange)
-        # With confirm_publish the call returns only once the broker has the message (and,
-        # for a durable queue, has persisted it); a nack or a lost connection raises.
-        producer.publish(
-            row.payload, exchange=exchange, routing_key=row.routing_key,
-            content_type=CONTENT_TYPE, content_encoding="utf-8", delivery_mode=2,
-            message_id=row.event_id, type=row.event_type, retry=False,
-            timeout=self.confirm_timeout,
-        )
+    def _retry_delay(self, attempts: int) -> float:
+        """After the n-th failed attempt: base, 2*base, 4*base ... capped."""
+        return min(self.retry_delay_max, self.retry_delay * (2 ** max(0, attempts - 1)))
 
     # -- one batch ------------------------------------------------------------------------
+    def _pick(self, conn, now: dt.datetime) -> tuple[list, list]:
+        """(rows to publish, rows to park behind a parked row of their aggregate), in id
+        order: at most one row per subject, the oldest unsent one, and none of an aggregate
+        whose oldest unsent row waits for its retry."""
+        query = (select(OUTBOX.c.id, OUTBOX.c.event_id, OUTBOX.c.event_type, OUTBOX.c.subject,
+                        OUTBOX.c.exchange, OUTBOX.c.routing_key, OUTBOX.c.payload,
+                        OUTBOX.c.attempts, OUTBOX.c.next_attempt_at)
+                 .where(OUTBOX.c.published_at.is_(None), OUTBOX.c.parked_at.is_(None))
+                 .order_by(OUTBOX.c.id).limit(self.batch_size * READ_AHEAD))
+        if self.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        rows = conn.execute(query).all()
+        subjects = {row.subject for row in rows if row.subject is not None}
+        parked_subjects: dict[str, str] = {}
+        if subjects:
+            parked_subjects = dict(conn.execute(
+                select(OUTBOX.c.subject, func.min(OUTBOX.c.event_id))
+                .where(OUTBOX.c.parked_at.is_not(None), OUTBOX.c.published_at.is_(None),
+                       OUTBOX.c.subject.in_(subjects))
+                .group_by(OUTBOX.c.subject)).all())
+        batch, behind, seen = [], [], set()
+        for row in rows:
+            if row.subject is not None and row.subject in parked_subjects:
+                behind.append(row)
+                continue
+            if row.subject is not None:
+                if row.subject in seen:
+                    continue  # a later event of an aggregate already in this batch (or waiting)
+                seen.add(row.subject)
+            due = row.next_attempt_at
+            if due is not None:
+                if due.tzinfo is None:  # SQLite hands back naive UTC
+                    due = due.replace(tzinfo=dt.UTC)
+                if due > now:
+                    continue
+            batch.append(row)
+            if len(batch) >= self.batch_size:
+                break
+        return batch, behind
+
+    def _failure(self, outcome: Outcome, event_type: str) -> str | None:
+        """Why a row's publish failed, or None if it counts as published."""
+        if outcome.error is not None:
+            return outcome.error
+        if outcome.nacked:
+            return "nacked by the broker"
+        if outcome.returned is not None:
+            self.returned.inc()
+            if event_type in self.subscribed_types:
+                return (f"returned by the broker ({outcome.returned}): no queue is bound for "
+                        "a subscribed event type; run `educrm-bus declare`")
+            self.unrouted.inc()  # nobody subscribes to this type (yet): see the module doc
+            return None
+        return None if outcome.acked else "not confirmed"
+
     def relay_once(self) -> int:
-        """Publish up to batch_size unsent rows in id order; return how many were published."""
+        """Publish one batch of unsent rows; return how many were published."""
+        now = utcnow()
+        interrupted: BaseException | None = None
         published_ids: list[int] = []
-        failure: BaseException | None = None
+        parked = 0
         with self.engine.begin() as conn:
             if self.is_postgres and not conn.execute(
                     select(func.pg_try_advisory_xact_lock(ADVISORY_LOCK_KEY))).scalar():
                 return 0  # another replica is relaying right now
-            query = (select(OUTBOX.c.id, OUTBOX.c.event_id, OUTBOX.c.event_type,
-                            OUTBOX.c.exchange, OUTBOX.c.routing_key, OUTBOX.c.payload)
-                     .where(OUTBOX.c.published_at.is_(None))
-                     .order_by(OUTBOX.c.id).limit(self.batch_size))
-            if self.is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            rows = conn.execute(query).all()
-            for row in rows:
+            batch, behind = self._pick(conn, now)
+            for row in behind:
+                conn.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(
+                    parked_at=now, last_error="parked behind an earlier parked event of "
+                                              f"subject {row.subject!r}"))
+            parked += len(behind)
+            if batch:
+                messages = [Outgoing(row.event_id, row.event_type, row.exchange,
+                                     row.routing_key, row.payload) for row in batch]
                 try:
-                    self._publish(row)
-                except Exception as exc:  # noqa: BLE001 - stop at the first failure: order
-                    failure = exc
-                    conn.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(
-                        attempts=OUTBOX.c.attempts + 1, last_error=repr(exc)[:2000]))
-                    break
-                published_ids.append(row.id)
+                    outcomes = self.publisher.publish_batch(messages)
+                except Exception as exc:  # noqa: BLE001 - broker trouble: count no row
+                    interrupted = exc
+                    outcomes = getattr(self.publisher, "last_outcomes", [])
+                failed_first = False
+                for row, outcome in zip(batch, outcomes, strict=False):
+                    if interrupted is not None and not outcome.confirmed:
+                        continue  # the broker went away: not this row's fault
+                    reason = self._failure(outcome, row.event_type)
+                    if reason is None:
+                        published_ids.append(row.id)
+                        continue
+                    if outcome.error is not None and failed_first:
+                        continue  # after a channel error: only the first row is to blame
+                    failed_first = failed_first or outcome.error is not None
+                    attempts = row.attempts + 1
+                    values = dict(attempts=attempts, last_error=reason[:2000])
+                    if attempts >= self.max_attempts:
+                        values["parked_at"] = now
+                        parked += 1
+                        _log.error("outbox (%s): parked event %s (%s) after %d attempts: %s",
+                                   self.part, row.event_id, row.event_type, attempts, reason)
+                    else:
+                        values["next_attempt_at"] = now + dt.timedelta(
+                            seconds=self._retry_delay(attempts))
+                        _log.warning("outbox (%s): event %s (%s) failed (attempt %d of %d): %s",
+                                     self.part, row.event_id, row.event_type, attempts,
+                                     self.max_attempts, reason)
+                    self.row_failures.inc()
+                    conn.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(**values))
             if published_ids:
                 conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(published_ids)).values(
-                    published_at=utcnow(), attempts=OUTBOX.c.attempts + 1))
+                    published_at=utcnow(), attempts=OUTBOX.c.attempts + 1,
+                    next_attempt_at=None))
         if published_ids:
             self.published.inc(len(published_ids))
-        if failure is not None:
-            self.close()
-            raise failure
+        if parked:
+            self._metrics_due = 0.0  # show the parked gauge at once
+        if interrupted is not None:
+            raise RelayInterrupted(repr(interrupted)) from interrupted
         return len(published_ids)
 
     def refresh_metrics(self) -> None:
         with self.engine.connect() as conn:
             oldest, count = conn.execute(
                 select(func.min(OUTBOX.c.created_at), func.count())
-                .where(OUTBOX.c.published_at.is_(None))).one()
+                .where(OUTBOX.c.published_at.is_(None), OUTBOX.c.parked_at.is_(None))).one()
+            parked = conn.execute(select(func.count()).where(
+                OUTBOX.c.published_at.is_(None), OUTBOX.c.parked_at.is_not(None))).scalar()
         self.pending.set(count)
+        self.parked.set(parked)
         if oldest is None:
             self.lag.set(0)
         else:
@@ -233,12 +349,12 @@ class RelayLoop:
         depths: dict[str, int] = {}
         if not self.dead_letter_queues:
             return depths
-        self._get_producer()
+        connection = self.publisher.connection
         for dlq in self.dead_letter_queues:
-            channel = self._connection.channel()
+            channel = connection.channel()
             try:
                 depths[dlq] = channel.queue_declare(dlq, passive=True).message_count
-            except self._connection.channel_errors:  # 404: not declared yet
+            except connection.channel_errors:  # 404: not declared yet
                 depths[dlq] = 0
             finally:
                 try:
@@ -287,7 +403,8 @@ class RelayLoop:
                     _log.warning("outbox metrics (%s): %r", self.part, exc)
             self._housekeeping(now)
             if count < self.batch_size:
-                # Woken at once by a local commit (kit.events.outbox), else poll.
+                # Woken at once by a local commit (kit.events.outbox), else poll (which also
+                # picks up rows whose retry delay has passed).
                 outbox_committed.wait(self.poll_interval)
         self.close()
         if self._owns_engine:
@@ -326,7 +443,10 @@ class OutboxRelay(DependencyProvider):
             retention=float(config.get(RETENTION_KEY, DEFAULT_RETENTION)),
             purge_interval=float(config.get(PURGE_INTERVAL_KEY, DEFAULT_PURGE_INTERVAL)),
             dead_letter_interval=float(config.get(DEAD_LETTER_INTERVAL_KEY,
-                                                  DEFAULT_DEAD_LETTER_INTERVAL)))
+                                                  DEFAULT_DEAD_LETTER_INTERVAL)),
+            max_attempts=int(config.get(MAX_ATTEMPTS_KEY, DEFAULT_MAX_ATTEMPTS)),
+            retry_delay=float(config.get(RETRY_DELAY_KEY, DEFAULT_RETRY_DELAY)),
+            retry_delay_max=float(config.get(RETRY_DELAY_MAX_KEY, DEFAULT_RETRY_DELAY_MAX)))
 
     def start(self) -> None:
         self._thread = self.container.spawn_managed_thread(

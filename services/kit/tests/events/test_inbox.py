@@ -56,10 +56,14 @@ def test_consumer_defaults_to_current_entrypoint(db):
 
 def test_concurrent_duplicates_apply_once(db):
     event = make_envelope("crm.identity.user.left.v1", "u-1", LEFT)
-    results, barrier = [], threading.Barrier(4)
+    results, barrier = [], threading.Barrier(4, timeout=20)
 
     def deliver():
-        barrier.wait()
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            results.append("barrier broken: the deliveries did not start together")
+            return
         results.append(apply(db, event))
 
     threads = [threading.Thread(target=deliver) for _ in range(4)]

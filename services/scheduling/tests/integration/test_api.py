@@ -344,13 +344,13 @@ def test_dry_run_under_a_key_changes_nothing_and_replays(server, campus, publish
 
 def test_concurrent_mark_unavailable_with_one_key_applies_once(server, campus, published,
                                                                monkeypatch):
-    """Both calls are held at a barrier inside the command (after both looked the key up and
-    found nothing, before either wrote): one repair commits, the other rolls back and answers
+    """Both calls are held at a barrier just before they claim the key (both looked it up and
+    found nothing, neither wrote): one repair commits, the other waits for its key and answers
     with the winner's stored response."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from scheduling import repository
+    from kit import idempotency
 
     stub, db, _tokens = server
     before = _current_lectures(stub, campus, "t-li")
@@ -361,23 +361,21 @@ def test_concurrent_mark_unavailable_with_one_key_applies_once(server, campus, p
         time_limit_seconds=5)
     published_events = len(outbox(db, "crm.scheduling.timetable.published.v1"))
     barrier = threading.Barrier(2, timeout=20)
-    original = repository.get_or_404
+    original = idempotency._claim
     held = []
 
-    def get_or_404(session, model, *args, **kwargs):
-        row = original(session, model, *args, **kwargs)
-        if model is m.Teacher:  # the command's first read, before its first write
-            held.append(1)
-            barrier.wait()
-        return row
+    def claim(*args, **kwargs):
+        held.append(1)
+        barrier.wait()  # a broken barrier fails the call, and the test
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(repository, "get_or_404", get_or_404)
+    monkeypatch.setattr(idempotency, "_claim", claim)
     call = lambda: stub.MarkUnavailable(  # noqa: E731 - a tiny closure
         request, metadata=STAFF + (("idempotency-key", "mu-race"),), timeout=60)
     with ThreadPoolExecutor(2) as pool:
         first, second = [f.result() for f in [pool.submit(call), pool.submit(call)]]
     monkeypatch.undo()
-    assert len(held) == 2  # both ran the command
+    assert len(held) == 2 and not barrier.broken  # both got to the key together
     assert first == second and first.moves
     assert first.timetable.version == before.version + 1
     assert _current_lectures(stub, campus, "t-li").version == before.version + 1
