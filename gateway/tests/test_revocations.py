@@ -9,6 +9,7 @@ import uuid
 import pytest
 import redis
 from gateway.keys import JwksCache
+from gateway.personal_reads import DataKind
 from gateway.redis_keys import RedisKeys
 from gateway.revocations import RedisRevocations
 from kit.revocations import RevokedSession, Snapshot
@@ -55,9 +56,11 @@ def test_events_update_the_flags(store):
     sink.user_frozen("u1")
     assert client.get(keys.frozen("u1")) == "identity"
     assert not client.sismember(keys.freeze_pending, "u1")  # identity has recorded it
-    client.zadd(keys.personal_reads("u1"), {"r": 1})
+    for kind in DataKind:  # every kind's read window is forgotten, as the unfreeze route does
+        client.zadd(keys.personal_reads("u1", kind.value), {"r": 1})
+        client.set(keys.personal_reads_total("u1", kind.value), 1)
     sink.user_unfrozen("u1")
-    assert not client.exists(keys.frozen("u1"), keys.personal_reads("u1"))
+    assert not client.exists(keys.frozen("u1"), *keys.all_personal_reads("u1"))
     sink.user_left("u2")
     assert client.get(keys.frozen("u2")) == "left"
     sink.session_revoked(RevokedSession("s2", "u3", time.time() + 100))

@@ -188,6 +188,14 @@ def test_a_frozen_sales_user_is_unfrozen_by_the_operator(http, db, system, tight
             {"s": sales_id}).scalar()
     assert json.loads(published)["data"]["unfrozen_by"] == record.actor_username
 
+    # The gateway follows identity's user.unfrozen: a new login is served again, and its read
+    # window is forgotten (five more records fit under the limit of five).
+    fresh = bearer(http, "sales2")
+    testing.wait_for(lambda: http.get("/v1/me", headers=fresh).status_code == 200, timeout=30,
+                     message="the gateway never lifted the operator's unfreeze")
+    for _ in range(5):
+        assert http.get("/v1/users", headers=fresh).status_code == 200
+
     # The administrator's unfreeze through the gateway still works (identity: no change
     # left to make; the gateway lifts its flag).
     admin = bearer(http, "admin")

@@ -51,7 +51,8 @@ def unfreeze(username: str, reason: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="educrm-admin", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="educrm-admin",
+                                     description=" ".join(__doc__.split("\n\n")[0].split()))
     commands = parser.add_subparsers(dest="command", required=True)
     command = commands.add_parser("unfreeze", help="unfreeze a user (any user, audited)")
     command.add_argument("username")

@@ -36,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     names = [n.strip() for n in args.instances.split(",") if n.strip()]
+    missing = [n for n in names if not (args.data_dir / f"{n}.ctt").is_file()]
+    if missing:
+        # The ITC-2007 set is not in the repository: say where it is looked for, not a traceback.
+        print(f"cbctt_bench: {', '.join(f'{n}.ctt' for n in missing)} not found in "
+              f"{args.data_dir}; put the ITC-2007 track 3 instances (comp01.ctt-comp07.ctt) "
+              f"there, or point EDUCRM_CBCTT_DIR (or --data-dir) at them", file=sys.stderr)
+        return 2
     print(f"CB-CTT bench: {args.time_limit:g} s per instance, 1 worker, seed {args.seed}; "
           f"ratio = (soft+1)/(target+1) so that a zero cost or target stays defined")
     header = (f"{'instance':<10}{'hard':>6}{'soft':>8}{'target':>8}{'ratio':>8}"

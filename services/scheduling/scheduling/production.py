@@ -9,6 +9,7 @@ from kit import production_check as check
 from kit.grpc_tls import load_tls
 
 from .demo_seed import CAMPUS_ID as DEMO_CAMPUS_ID
+from .demo_seed import SOUTH_CAMPUS_ID as DEMO_SOUTH_CAMPUS_ID
 from .settings import SERVICE, load
 
 
@@ -19,9 +20,9 @@ def findings(environ: Mapping[str, str], *,
               *check.database_findings(settings.database_url, SERVICE),
               *check.demo_rows_findings(
                   settings.database_url, SERVICE,
-                  "SELECT count(*) FROM campuses WHERE id = :campus",
-                  {"campus": DEMO_CAMPUS_ID},
-                  "the demo campus", unreachable_is_finding=not starting),
+                  "SELECT count(*) FROM campuses WHERE id IN (:north, :south)",
+                  {"north": DEMO_CAMPUS_ID, "south": DEMO_SOUTH_CAMPUS_ID},
+                  "the demo campuses", unreachable_is_finding=not starting),
               *check.amqp_findings(settings.amqp_uri, SERVICE)]
     # The api serves gRPC and dials identity (its signing keys).
     api = [*shared, *check.internal_token_findings("", environ),

@@ -114,6 +114,11 @@ def load_view(db: Session, *, campus_id: str, term_id: str, view: str, subject_i
                              timeslots, found_sessions)
 
 
+def _subject(data: TimetableViewData) -> list[str]:
+    """The view's subject for titles; the campus view's subject is the campus, named already."""
+    return [] if data.view == "campus" else [data.subject_name]
+
+
 def _grid(data: TimetableViewData) -> timetable_export.WeekGrid:
     days = sorted({t.day for t in data.timeslots}) or [1, 2, 3, 4, 5]
     rows, seen = [], set()
@@ -129,8 +134,8 @@ def _grid(data: TimetableViewData) -> timetable_export.WeekGrid:
         if data.view != "teacher":
             lines.append(f"教师 Teacher: {n.teacher_name}")
         cells[n.lecture.slot].append("\n".join(lines))
-    heading = (f"{data.campus.name} · {data.term.name} · 课表 Timetable v{data.timetable.version}"
-               f" · {data.subject_name}")
+    heading = " · ".join([data.campus.name, data.term.name,
+                          f"课表 Timetable v{data.timetable.version}", *_subject(data)])
     return timetable_export.WeekGrid(title=data.subject_name or "Timetable", days=days,
                                      rows=rows, cells=cells, heading=heading)
 
@@ -175,5 +180,5 @@ def export_ics(data: TimetableViewData) -> bytes:
                 description=f"教师 Teacher: {n.teacher_name} ({slot_label(n.lecture.slot)})",
                 weekly_until=data.term.end_date))
     return timetable_export.calendar_ics(
-        out, name=f"{data.campus.name} {data.term.name} {data.subject_name}",
+        out, name=" ".join([data.campus.name, data.term.name, *_subject(data)]),
         time_zone=data.campus.time_zone)
