@@ -34,6 +34,9 @@ class JwksCache:
         self._keyset = KeySet(lambda: {"keys": []})
         self._document: dict | None = None
         self._last_refresh = float("-inf")
+        # Only refreshes for unknown kids are throttled: the periodic re-read must not use up
+        # their budget, or a token of a just-rotated key waits for the next periodic read.
+        self._last_unknown_refresh = float("-inf")
         self._lock = asyncio.Lock()
         self._refresher: asyncio.Task | None = None
         self.generation = 0  # bumped when the keys change; verified-token caches key on it
@@ -80,8 +83,9 @@ class JwksCache:
         if kid in self._kids:
             return self._keyset
         async with self._lock:
-            due = time.monotonic() - self._last_refresh >= self._interval
+            due = time.monotonic() - self._last_unknown_refresh >= self._interval
             if kid not in self._kids and (due or not self._kids):
+                self._last_unknown_refresh = time.monotonic()
                 try:
                     await self.refresh()
                 except (grpc.aio.AioRpcError, ValueError, KeyError):

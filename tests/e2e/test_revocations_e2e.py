@@ -183,9 +183,10 @@ def test_rotate_then_retire_a_signing_key(system, http, scheduling):
     assert _kid(new) != _kid(old) and _kid(new) in rotated and _kid(old) in rotated
 
     # The new key signs; tokens of the old one still verify, at the gateway and directly.
-    for tokens in (old, new):
-        assert http.get("/v1/me", headers=bearer(tokens)).status_code == 200
-        assert list_rooms(scheduling, tokens) == "ok"
+    for name, tokens in (("old", old), ("new", new)):
+        me = http.get("/v1/me", headers=bearer(tokens))
+        assert me.status_code == 200, (name, me.text)
+        assert list_rooms(scheduling, tokens) == "ok", name
 
     system.run(*keys, "retire", _kid(old))
     assert _kid(old) not in system.run(*keys, "list").stdout

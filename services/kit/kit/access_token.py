@@ -51,15 +51,20 @@ class KeySet:
         # Bumped on every (re)load: caches of verified tokens (VerifiedTokens) key on it, so
         # a key that leaves the set stops verifying the tokens it signed.
         self.generation = 0
+        self._fingerprint: list[str] | None = None
 
     def _load(self) -> None:
         document = self._fetch()
         if isinstance(document, str):
             document = json.loads(document)
-        self._keys = {k["kid"]: PyJWK(k, algorithm="EdDSA") for k in document.get("keys", [])}
+        keys = document.get("keys", [])
+        fingerprint = sorted(json.dumps(k, sort_keys=True) for k in keys)
+        if fingerprint != self._fingerprint:  # a reload that changed nothing keeps caches
+            self._keys = {k["kid"]: PyJWK(k, algorithm="EdDSA") for k in keys}
+            self._fingerprint = fingerprint
+            self.generation += 1
         self._loaded_at = time.monotonic()
         self.reloads += 1
-        self.generation += 1
 
     def _reload_if_old(self, now: float) -> None:
         if not self._lock.acquire(blocking=False):
@@ -76,10 +81,17 @@ class KeySet:
         finally:
             self._lock.release()
 
-    def get(self, kid: str | None) -> PyJWK:
+    def refresh_if_stale(self) -> float:
+        """Re-read the set if it is older than `max_age` (a cheap clock check otherwise).
+        Callers that skip `get` for tokens they verified before (VerifiedTokens) call this so
+        that a retired key still stops verifying on time. Returns the monotonic now."""
         now = time.monotonic()
         if self._max_age is not None and self._keys and now - self._loaded_at >= self._max_age:
             self._reload_if_old(now)
+        return now
+
+    def get(self, kid: str | None) -> PyJWK:
+        now = self.refresh_if_stale()
         if kid not in self._keys:
             with self._lock:
                 if kid not in self._keys and (
@@ -144,6 +156,7 @@ class VerifiedTokens:
 
     def get(self, token: str) -> Any:
         """`parse(claims)` of a valid access token, or raise Unauthenticated."""
+        self.keys.refresh_if_stale()
         if self._generation != self.keys.generation:
             self._verified = {}
             self._generation = self.keys.generation

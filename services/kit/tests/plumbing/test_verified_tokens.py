@@ -8,7 +8,7 @@ import time
 import grpc
 import pytest
 from google.protobuf import wrappers_pb2
-from kit import errors
+from kit import errors, testing
 from kit.access_token import KeySet, VerifiedTokens
 from kit.caller import Caller
 from kit.grpc_server import create_server
@@ -67,6 +67,40 @@ def test_a_key_removed_from_the_set_stops_its_cached_tokens():
     with pytest.raises(errors.Unauthenticated) as refused:
         verified.get(old_token)
     assert refused.value.reason == "token.invalid"
+
+
+def test_a_retired_key_stops_cached_tokens_at_the_periodic_reread_alone():
+    """Without any new kid arriving: only the periodic re-read (max_age) can notice that the
+    key was retired, and cached tokens must not skip it."""
+    signer = Signer()
+    document = [signer.jwks]
+    keys = KeySet(lambda: document[0], max_age=0.05)
+    verified = VerifiedTokens(keys)
+    token = signer.token()
+    assert verified.get(token)["sub"] == "u1"
+    document[0] = '{"keys": []}'  # retired at identity
+    generation = keys.generation
+
+    def refused() -> str:
+        try:
+            verified.get(token)
+        except errors.Unauthenticated as error:
+            return error.reason
+        return ""
+    assert testing.wait_for(refused, timeout=10) == "token.invalid"
+    assert keys.generation == generation + 1
+
+
+def test_a_reread_that_changes_nothing_keeps_the_cache(signer):
+    keys = CountingKeySet(signer.jwks)
+    verified = VerifiedTokens(keys)
+    token = signer.token()
+    verified.get(token)
+    generation, lookups = keys.generation, keys.lookups
+    keys._load()  # what a periodic re-read does
+    assert keys.generation == generation
+    verified.get(token)
+    assert keys.lookups == lookups  # still served from the cache
 
 
 def test_an_invalid_token_is_refused_every_time(signer):
