@@ -251,7 +251,9 @@ class EventConsumer(Consumer):
     def _collect(self, envelopes: list[Envelope], message) -> None:
         """Batch handler: gather this delivery with the others already received. The flush
         runs once the consume loop yields, i.e. when it has read every delivery waiting on
-        the socket (or at once when the batch is full)."""
+        the socket (or at once when the batch is full). Messages are never split."""
+        if self._pending and self._pending_events + len(envelopes) > self.batch_max_events:
+            self._flush()  # a call holds at most batch_max_events (or one bigger message)
         self._pending.append((envelopes, message))
         self._pending_events += len(envelopes)
         if self._pending_events >= self.batch_max_events:
