@@ -30,6 +30,9 @@ def insert_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any
     if not rows:
         return []
     columns = list(rows[0])
+    for name in (*columns, *conflict_columns, returning):
+        if name not in target.c:
+            raise KeyError(f"{target.name} has no column {name!r}")
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return list(session.execute(_postgresql_statement(target, tuple(columns),
@@ -51,13 +54,11 @@ def _postgresql_statement(target: Table, columns: tuple[str, ...],
     key = (target.name, columns, conflict_columns, returning)
     statement = _STATEMENTS.get(key)
     if statement is None:
-        for name in (*columns, *conflict_columns, returning):
-            target.c[name]  # noqa: B018 - KeyError for a name the table doesn't have
         names = ", ".join(_quoted(name) for name in columns)
         # NULL::<table> names the row type whose column types the JSON keys are cast to.
         table_name = _quoted(target.name)
         conflict = ", ".join(_quoted(name) for name in conflict_columns)
-        # The table's own identifiers (checked above); the values are one bound parameter.
+        # The table's own identifiers (checked in insert_rows); the values are one bound parameter.
         sql = (f"INSERT INTO {table_name} ({names}) SELECT {names} "  # noqa: S608
                f"FROM jsonb_populate_recordset(NULL::{table_name}, CAST(:rows AS jsonb)) "
                f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {_quoted(returning)}")
