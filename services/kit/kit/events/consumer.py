@@ -293,8 +293,8 @@ class EventConsumer(Consumer):
     def handle_message_processed(self, message, result=None, exc_info=None) -> None:
         messages = message if isinstance(message, _Deliveries) else [message]
         if exc_info is None:
+            self.handled.labels(self.queue_name, "acked").inc(len(messages))
             for each in messages:
-                self.handled.labels(self.queue_name, "acked").inc()
                 self.consumer.ack_message(each)
                 self._settled()
             return
@@ -303,11 +303,11 @@ class EventConsumer(Consumer):
         _log.warning("handler %s failed (delivery %d of limit %d, %d message(s)): %s; "
                      "requeue in %.2fs", self.queue_name, attempts + 1, self.delivery_limit,
                      len(messages), exc_info[1], delay)
+        self.handled.labels(self.queue_name, "retried").inc(len(messages))
 
         def requeue_later() -> None:
             self._stopping.wait(delay)  # a stop requeues at once
             for each in messages:
-                self.handled.labels(self.queue_name, "retried").inc()
                 self.consumer.requeue_message(each)
                 self._settled()
 
