@@ -7,20 +7,24 @@ raw pika publishing the same messages with publisher confirms, in the same run.
 What runs (all local; PostgreSQL databases and a RabbitMQ vhost of its own, dropped after):
 - `benchsrc`: a nameko worker running the kit's outbox relay (kit.events.relay: batches,
   mandatory, confirms awaited per batch) on its own PostgreSQL database;
-- `benchdst`: a nameko worker with a kit event consumer (quorum queue declared as
-  `educrm-bus declare` does, prefetch and retry settings from BusSettings) that claims each
-  event in its inbox and writes one row, on another PostgreSQL database;
+- `benchdst`: a nameko worker with a kit batch event consumer (`event_consumer(...,
+  batch=True)`: quorum queue declared as `educrm-bus declare` does, settings from BusSettings;
+  every delivery received so far in one handler call) that claims the events in its inbox and
+  writes one row per event, one transaction per call, on another PostgreSQL database;
 - the bench commits N events to benchsrc's outbox in one transaction (distinct aggregates)
   and times (a) until the relay has marked all of them published (outbox -> broker, confirmed)
   and (b) until benchdst's inbox holds all of them (outbox -> inbox, end to end);
-- the peer: raw pika (BlockingConnection, confirm_delivery: one confirm per message) sending
-  the same N bodies, persistent, to a quorum queue of the same kind.
+- the peers: raw pika sending the same N bodies, persistent, mandatory, to a quorum queue of
+  the same kind: (1) BlockingConnection with confirm_delivery, one confirm awaited per message;
+  (2) SelectConnection publishing a batch of the relay's size back to back and then awaiting
+  its confirms together (the fair peer of the relay's batch confirms).
 The machine's 2 cores are shared with PostgreSQL, RabbitMQ and other work: compare the lines
 of one run, not runs with each other.
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import subprocess
 import sys
@@ -37,6 +41,7 @@ from kit.events.topology import build_topology, declare
 from sqlalchemy import func, select
 
 HERE = Path(__file__).resolve().parent
+RELAY_BATCH = 100  # kit.events.relay's default batch size
 sys.path.insert(0, str(HERE))
 
 import bus_bench_services as services  # noqa: E402
@@ -100,6 +105,54 @@ def raw_pika(amqp_uri: str, bodies: list[bytes]) -> float:
     return elapsed
 
 
+def raw_pika_batches(amqp_uri: str, bodies: list[bytes], batch: int) -> float:
+    """Seconds for raw pika to publish `bodies` persistently, `batch` at a time back to back,
+    awaiting each batch's confirms together before the next."""
+    properties = pika.BasicProperties(delivery_mode=2,
+                                      content_type="application/cloudevents+json")
+    state = {"next": 0, "unconfirmed": 0, "tag": 0, "started": 0.0, "elapsed": 0.0}
+
+    def publish_batch(channel) -> None:
+        if state["next"] >= len(bodies):
+            state["elapsed"] = time.perf_counter() - state["started"]
+            channel.queue_purge("bench.raw", callback=lambda _: channel.connection.close())
+            return
+        chunk = bodies[state["next"]:state["next"] + batch]
+        state["next"] += len(chunk)
+        state["unconfirmed"] = len(chunk)
+        for body in chunk:
+            channel.basic_publish("bench.raw", services.ITEM_MADE, body, properties,
+                                  mandatory=True)
+
+    def on_confirm(channel, frame) -> None:
+        if not isinstance(frame.method, pika.spec.Basic.Ack):
+            raise SystemExit("raw pika: a publish was nacked")
+        tag = frame.method.delivery_tag
+        confirmed = tag - state["tag"] if frame.method.multiple else 1
+        state["tag"] = max(state["tag"], tag)
+        state["unconfirmed"] -= confirmed
+        if state["unconfirmed"] <= 0:
+            publish_batch(channel)
+
+    def on_channel(channel) -> None:
+        def on_queue(_frame) -> None:
+            channel.confirm_delivery(functools.partial(on_confirm, channel))
+            state["started"] = time.perf_counter()
+            publish_batch(channel)
+
+        channel.exchange_declare("bench.raw", "topic", durable=True, callback=lambda _: (
+            channel.queue_declare("bench.raw", durable=True,
+                                  arguments={"x-queue-type": "quorum"}, callback=lambda _: (
+                channel.queue_bind("bench.raw", "bench.raw", "#", callback=on_queue)))))
+
+    connection = pika.SelectConnection(
+        pika.URLParameters(amqp_uri),
+        on_open_callback=lambda c: c.channel(on_open_callback=on_channel),
+        on_close_callback=lambda c, _reason: c.ioloop.stop())
+    connection.ioloop.start()
+    return state["elapsed"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=20000)
@@ -135,6 +188,9 @@ def main() -> None:
                                  f"{n / applied:.0f}", f"{applied:.2f}"), flush=True)
                 elapsed = raw_pika(amqp_uri, bodies)
                 print(row.format("raw pika: publish + confirm each message (peer)",
+                                 f"{n / elapsed:.0f}", f"{elapsed:.2f}"), flush=True)
+                elapsed = raw_pika_batches(amqp_uri, bodies, RELAY_BATCH)
+                print(row.format(f"raw pika: {RELAY_BATCH} published, then their confirms (peer)",
                                  f"{n / elapsed:.0f}", f"{elapsed:.2f}"), flush=True)
         finally:
             for worker in workers:

@@ -1,6 +1,8 @@
 """Two tiny services for bench_outbox.py, wired exactly as real services wire the kit:
 `benchsrc` (an outbox and the kit's relay in its nameko worker) and `benchdst` (an
-inbox-guarded consumer in its nameko worker), each with its own PostgreSQL database.
+inbox-guarded batch consumer in its nameko worker: `event_consumer(..., batch=True)`, one
+inbox claim and one INSERT per handler call, as identity stores audit records), each with its
+own PostgreSQL database.
 
     python bench/bus/bus_bench_services.py producer|consumer   (env: BENCH_DATABASE_URL,
                                                                 EDUCRM_AMQP_URI)
@@ -17,7 +19,7 @@ from kit.events import (  # noqa: E402
     Envelope,
     OutboxRelay,
     catalogue,
-    claim_event,
+    claim_events,
     event_consumer,
     inbox_table,
     nameko_config,
@@ -25,7 +27,7 @@ from kit.events import (  # noqa: E402
     run_worker,
 )
 from nameko.extensions import DependencyProvider  # noqa: E402
-from sqlalchemy import Column, Integer, String  # noqa: E402
+from sqlalchemy import Column, Integer, String, insert  # noqa: E402
 
 ITEM_MADE = "crm.benchsrc.item.made.v1"
 catalogue.register(catalogue.EventType(
@@ -70,11 +72,13 @@ class BenchDestination:
     name = "benchdst"
     db = DatabaseProvider()
 
-    @event_consumer(ITEM_MADE)
-    def apply_item(self, event: Envelope) -> None:
+    @event_consumer(ITEM_MADE, batch=True)
+    def apply_item(self, events: list[Envelope]) -> None:
         with self.db.session() as session:
-            if claim_event(session, event):
-                session.add(AppliedItem(event_id=event.id, n=event.data["n"]))
+            fresh = claim_events(session, events)
+            rows = [{"event_id": e.id, "n": e.data["n"]} for e in events if e.id in fresh]
+            if rows:
+                session.execute(insert(AppliedItem), rows)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from kit.bulk_insert import insert_rows
 from kit.caller import Caller, correlation_id
 from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import pagination
@@ -52,7 +52,8 @@ def _parse_time(value: str) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def gateway_record_values(data: Mapping[str, Any]) -> dict[str, Any]:
+def gateway_record_values(data: Mapping[str, Any], recorded_at: dt.datetime | None = None
+                          ) -> dict[str, Any]:
     """A `crm.gateway.audit.recorded.v1` payload as the column values of its row."""
     values = dict(
         id=str(data["id"]), occurred_at=_parse_time(data["occurred_at"]),
@@ -64,7 +65,7 @@ def gateway_record_values(data: Mapping[str, Any]) -> dict[str, Any]:
         user_agent=(data.get("user_agent") or "")[:300] or None,
         correlation_id=data.get("correlation_id"), detail=dict(data.get("detail") or {}),
         source=data.get("source", "gateway"), phase=data.get("phase") or "request",
-        recorded_at=utcnow(),
+        recorded_at=recorded_at or utcnow(),
     )
     if data.get("intent_id"):  # an outcome names its intent
         values["detail"]["intent_id"] = str(data["intent_id"])
@@ -72,21 +73,16 @@ def gateway_record_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def store_gateway_records(session: Session, records: list[Mapping[str, Any]]) -> int:
-    """Insert gateway records as multi-row INSERTs, skipping record ids already stored (the
-    gateway may re-send a record under a new event id); returns how many were new.
-    The caller's inbox claim makes each event once-only."""
+    """Insert gateway records in one statement (kit.bulk_insert), skipping record ids already
+    stored (the gateway may re-send a record under a new event id); returns how many were
+    new. The caller's inbox claim makes each event once-only."""
     values: dict[str, dict[str, Any]] = {}
+    recorded_at = utcnow()
     for data in records:
-        row = gateway_record_values(data)
+        row = gateway_record_values(data, recorded_at)
         values.setdefault(row["id"], row)
-    if not values:
-        return 0
-    table = AuditEvent.__table__
-    dialect = session.get_bind().dialect.name
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert_(table).on_conflict_do_nothing(index_elements=[table.c.id])
-                 .returning(table.c.id))
-    return len(session.execute(statement, list(values.values())).all())
+    return len(insert_rows(session, AuditEvent.__table__, list(values.values()),
+                           conflict_columns=("id",), returning="id"))
 
 
 @dataclasses.dataclass(frozen=True)

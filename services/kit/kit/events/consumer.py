@@ -69,6 +69,13 @@ DEFAULT_STOP_TIMEOUT = 30.0
 # How often the consume loop looks at its stop flag while no message arrives (kombu's
 # default is 1 s; shorter makes a stop quick and costs nothing measurable).
 CONSUME_POLL_INTERVAL = 0.25
+# A batch handler (`batch=True`) gets the events of every delivery already received, up to
+# this many events, in one call (one transaction); and its queue lets the broker have this
+# many messages unacked, so whole batches are there to take (measured, bench/bus).
+BATCH_MAX_EVENTS_KEY = "EDUCRM_CONSUMER_BATCH_MAX_EVENTS"
+DEFAULT_BATCH_MAX_EVENTS = 1000
+BATCH_PREFETCH_KEY = "EDUCRM_CONSUMER_BATCH_PREFETCH"
+DEFAULT_BATCH_PREFETCH = 200
 
 
 class ConfigurationError(Exception):
@@ -76,8 +83,13 @@ class ConfigurationError(Exception):
 
 
 class EventBatch(tuple):
-    """The events of one batched-mode message, handed to the entrypoint as one argument; the
-    `event_consumer` wrapper calls the handler once per event."""
+    """The events of one batched-mode message (or, for a batch handler, of several
+    deliveries), handed to the entrypoint as one argument; the `event_consumer` wrapper
+    calls a plain handler once per event."""
+
+
+class _Deliveries(list):
+    """The messages whose events one handler call applies: settled together."""
 
 
 def retry_delay(delivery_count: int, base: float, cap: float) -> float:
@@ -134,8 +146,12 @@ class _RawQuorumConsumer(ConsumerCore):
 class EventConsumer(Consumer):
     consumer_cls = _RawQuorumConsumer
 
-    def __init__(self, event_type: str, **kwargs) -> None:
+    def __init__(self, event_type: str, batch: bool = False, **kwargs) -> None:
         self.event_type = event_type
+        self.batch = batch
+        self._pending: list[tuple[list[Envelope], object]] = []  # batch: received, not handed
+        self._pending_events = 0
+        self._flush_scheduled = False
         self.queue_name: str | None = None
         self._in_flight = 0          # messages received and not yet settled
         self._drained: Event | None = None
@@ -172,6 +188,11 @@ class EventConsumer(Consumer):
         self.queue = queues[self.queue_name]
         self.handled = metrics.events_handled(service)
         self.stop_timeout = float(config.get(STOP_TIMEOUT_KEY, DEFAULT_STOP_TIMEOUT))
+        self.batch_max_events = int(config.get(BATCH_MAX_EVENTS_KEY, DEFAULT_BATCH_MAX_EVENTS))
+        if self.batch:
+            self.consumer_options.setdefault("prefetch_count", max(
+                int(config.get("PREFETCH_COUNT", 10)),
+                int(config.get(BATCH_PREFETCH_KEY, DEFAULT_BATCH_PREFETCH))))
         super().setup()
 
     def start(self) -> None:
@@ -219,10 +240,41 @@ class EventConsumer(Consumer):
             self.consumer.reject_message(message)
             return
 
+        self._in_flight += 1
+        if self.batch and not _delivery_count(message):
+            self._collect(envelopes, message)
+            return
+        # A plain handler, or a redelivery (it may be the one that failed a batch: alone, it
+        # fails alone and reaches its delivery limit without taking good messages with it).
+        self._dispatch(envelopes, message)
+
+    def _collect(self, envelopes: list[Envelope], message) -> None:
+        """Batch handler: gather this delivery with the others already received. The flush
+        runs once the consume loop yields, i.e. when it has read every delivery waiting on
+        the socket (or at once when the batch is full). Messages are never split."""
+        if self._pending and self._pending_events + len(envelopes) > self.batch_max_events:
+            self._flush()  # a call holds at most batch_max_events (or one bigger message)
+        self._pending.append((envelopes, message))
+        self._pending_events += len(envelopes)
+        if self._pending_events >= self.batch_max_events:
+            self._flush()
+        elif not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.container.spawn_managed_thread(
+                self._flush, identifier=f"EventConsumer.flush_batch[{self.queue_name}]")
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        pending, self._pending, self._pending_events = self._pending, [], 0
+        if pending:
+            self._dispatch([e for envelopes, _ in pending for e in envelopes],
+                           _Deliveries(message for _, message in pending))
+
+    def _dispatch(self, envelopes: list[Envelope], message) -> None:
         envelope = envelopes[0]
         argument = envelope if len(envelopes) == 1 else EventBatch(envelopes)
         context_data = {"correlation_id": envelope.correlationid, "event_id": envelope.id}
-        self._in_flight += 1
+        messages = message if isinstance(message, _Deliveries) else [message]
 
         def spawn_worker() -> None:
             try:
@@ -230,41 +282,53 @@ class EventConsumer(Consumer):
                     self, (argument,), {}, context_data=context_data,
                     handle_result=functools.partial(self.handle_result, message))
             except ContainerBeingKilled:
-                self.consumer.requeue_message(message)
-                self._settled()
+                for each in messages:
+                    self.consumer.requeue_message(each)
+                    self._settled()
 
         # Like nameko: don't block the AMQP consumer greenthread while the pool is full.
         self.container.spawn_managed_thread(
             spawn_worker, identifier=f"EventConsumer.wait_for_worker_pool[{self.queue_name}]")
 
     def handle_message_processed(self, message, result=None, exc_info=None) -> None:
+        messages = message if isinstance(message, _Deliveries) else [message]
         if exc_info is None:
-            self.handled.labels(self.queue_name, "acked").inc()
-            self.consumer.ack_message(message)
-            self._settled()
+            self.handled.labels(self.queue_name, "acked").inc(len(messages))
+            for each in messages:
+                self.consumer.ack_message(each)
+                self._settled()
             return
-        attempts = int((message.headers or {}).get("x-delivery-count", 0) or 0)
+        attempts = max(_delivery_count(each) for each in messages)
         delay = retry_delay(attempts, self.backoff, self.backoff_max)
-        _log.warning("handler %s failed (delivery %d of limit %d): %s; requeue in %.2fs",
-                     self.queue_name, attempts + 1, self.delivery_limit, exc_info[1], delay)
-        self.handled.labels(self.queue_name, "retried").inc()
+        _log.warning("handler %s failed (delivery %d of limit %d, %d message(s)): %s; "
+                     "requeue in %.2fs", self.queue_name, attempts + 1, self.delivery_limit,
+                     len(messages), exc_info[1], delay)
+        self.handled.labels(self.queue_name, "retried").inc(len(messages))
 
         def requeue_later() -> None:
             self._stopping.wait(delay)  # a stop requeues at once
-            self.consumer.requeue_message(message)
-            self._settled()
+            for each in messages:
+                self.consumer.requeue_message(each)
+                self._settled()
 
         self.container.spawn_managed_thread(
             requeue_later, identifier=f"EventConsumer.requeue_later[{self.queue_name}]")
 
 
+def _delivery_count(message) -> int:
+    """Earlier failed deliveries of `message` (the quorum queue's x-delivery-count)."""
+    return int((message.headers or {}).get("x-delivery-count", 0) or 0)
+
+
 def event_consumer(event_type: str, *, batch: bool = False, **kwargs) -> Callable:
     """Decorate a worker method as the consumer of `event_type` (see module doc).
 
-    With `batch=True` the method gets all the events of one delivery at once, as a list (one
-    event for a plain message), so it can apply them in one transaction; it claims them in
-    the inbox itself (kit.events.inbox.claim_events) and any failure retries the whole
-    message, as for one event.
+    With `batch=True` the method gets the events of every delivery received so far (up to
+    EDUCRM_CONSUMER_BATCH_MAX_EVENTS; several messages, plain or batched, with a prefetch of
+    EDUCRM_CONSUMER_BATCH_PREFETCH) as one list, so it can apply them in one transaction; it
+    claims them in the inbox itself (kit.events.inbox.claim_events). The messages are acked
+    together after it returns; a failure requeues them all, and a redelivered message is
+    then handled alone, so a poisoned message reaches its delivery limit by itself.
     """
 
     def decorate(method: Callable) -> Callable:
@@ -281,7 +345,7 @@ def event_consumer(event_type: str, *, batch: bool = False, **kwargs) -> Callabl
                     current_consumer.reset(tokens[1])
                     correlation_id.reset(tokens[0])
 
-            return EventConsumer.decorator(event_type, **kwargs)(with_batch_context)
+            return EventConsumer.decorator(event_type, batch=True, **kwargs)(with_batch_context)
 
         def one(self, event: Envelope, *args, **kw):
             # Runs in the worker greenthread: the handler's logs, outgoing events and inbox

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 from contracts.events.definitions import producer_of as contract_producer_of
 
 from kit.caller import correlation_id as correlation_id_var
@@ -103,10 +104,20 @@ def make_envelope(event_type: str, subject: str | None, data: Mapping[str, Any],
     )
 
 
+def _loads(body: bytes | bytearray | str) -> Any:
+    """JSON from a message body: orjson (several times faster on a consumer's hot path), and
+    the standard library for what orjson refuses but JSON allows (integers beyond 64 bits),
+    so the verdict and the error message stay the standard library's."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
+
+
 def parse_envelope(body: bytes | str | Mapping[str, Any]) -> Envelope:
     """Parse a structured-mode CloudEvent; raise EnvelopeError on anything malformed."""
     try:
-        document = json.loads(body) if isinstance(body, (bytes, bytearray, str)) else dict(body)
+        document = _loads(body) if isinstance(body, (bytes, bytearray, str)) else dict(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise EnvelopeError(f"body is not JSON: {exc}") from None
     if not isinstance(document, dict):
@@ -143,7 +154,7 @@ def parse_events(body: bytes | str | Mapping[str, Any] | list[Any]) -> list[Enve
     structured events). Raise EnvelopeError if the body or any event in it is malformed."""
     if isinstance(body, (bytes, bytearray, str)):
         try:
-            document = json.loads(body)
+            document = _loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise EnvelopeError(f"body is not JSON: {exc}") from None
     else:

@@ -19,6 +19,7 @@ from sqlalchemy import Column, DateTime, MetaData, PrimaryKeyConstraint, String,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kit.bulk_insert import insert_rows
 from kit.db import NAMING_CONVENTION
 from kit.events.context import current_consumer
 from kit.events.envelope import Envelope
@@ -68,7 +69,7 @@ def claim_events(session: Session, events: list[Envelope], consumer: str | None 
     """`claim_event` for a whole batch in one statement: record every event as applied by
     `consumer` and return the ids that were NOT applied before (apply only those).
 
-    Multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING; the same guarantees as
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING (kit.bulk_insert); the same guarantees as
     claim_event (a concurrent claim of an id waits for the other transaction)."""
     consumer = consumer or current_consumer.get()
     if not consumer:
@@ -79,17 +80,8 @@ def claim_events(session: Session, events: list[Envelope], consumer: str | None 
         return set()
     rows = [dict(consumer=consumer, event_id=event.id, event_type=event.type, processed_at=now)
             for event in unique.values()]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        statement = postgresql.insert(INBOX)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(INBOX)
-    else:  # pragma: no cover - only the two supported backends
-        raise RuntimeError(f"inbox does not support {dialect}")
-    # executemany: SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues"), and the
-    # statement compiles once (a .values(rows) statement would compile anew per batch size).
-    statement = statement.on_conflict_do_nothing().returning(INBOX.c.event_id)
-    return set(session.execute(statement, rows).scalars())
+    return set(insert_rows(session, INBOX, rows, conflict_columns=("consumer", "event_id"),
+                           returning="event_id"))
 
 
 def purge_processed(session: Session, older_than: dt.timedelta) -> int:

@@ -39,10 +39,12 @@ _catalogue.register(_catalogue.EventType(
     example={"n": 1}))
 _catalogue.subscribe("kitdemo", "on_widget", DEMO_TYPE)
 _catalogue.subscribe("kitdemo", "on_widget_failing", DEMO_TYPE)
+_catalogue.subscribe("kitbatch", "on_widgets", DEMO_TYPE)  # a batch handler (test_consumer)
 
 
 TEST_QUEUES = ("kitdemo.on_widget", "kitdemo.on_widget.dlq", "kitdemo.on_widget_failing",
-               "kitdemo.on_widget_failing.dlq", "capture")
+               "kitdemo.on_widget_failing.dlq", "kitbatch.on_widgets",
+               "kitbatch.on_widgets.dlq", "capture")
 
 
 @pytest.fixture

@@ -388,3 +388,72 @@ def test_batch_with_a_malformed_event_is_dead_lettered_at_once(container, vhost_
         assert [x for x in Recorder.calls if x[0] == "ok"] == []  # validated before any runs
     finally:
         c.stop()
+
+
+# --- batch handlers: every delivery already received, in one call -----------------------------
+
+
+class KitBatch:
+    name = "kitbatch"
+    calls: list = []  # the event numbers of each call
+    applied: list = []  # a stand-in for the inbox and the rows: committed only if no poison
+
+    @event_consumer(DEMO_TYPE, batch=True)
+    def on_widgets(self, events):
+        numbers = [e.data["n"] for e in events]
+        KitBatch.calls.append(numbers)
+        if any(n < 0 for n in numbers):
+            raise RuntimeError("poisoned event")  # the transaction rolls back: nothing applied
+        KitBatch.applied.extend(n for n in numbers if n not in KitBatch.applied)
+
+
+@pytest.fixture
+def batch_container(container, vhost_uri):
+    KitBatch.calls, KitBatch.applied = [], []
+    import nameko
+
+    with nameko.config.patch({"EDUCRM_CONSUMER_BATCH_MAX_EVENTS": 8}):
+        yield lambda: ServiceContainer(KitBatch)
+
+
+def test_batch_handler_gets_the_waiting_deliveries_in_few_calls(batch_container, vhost_uri):
+    # 30 plain messages and one batched message of 3 events, all waiting before the start.
+    for n in range(30):
+        publish(vhost_uri, make_envelope(DEMO_TYPE, f"w-{n}", {"n": n}).to_json().encode())
+    _, body = _batch(100, 101, 102)
+    publish(vhost_uri, body, content_type=BATCH_CONTENT_TYPE)
+    c = batch_container()
+    c.start()
+    try:
+        testing.wait_for(lambda: len(KitBatch.applied) == 33, timeout=10)
+        testing.wait_for(lambda: queue_depth(vhost_uri, "kitbatch.on_widgets").messages == 0)
+        assert sorted(KitBatch.applied) == [*range(30), 100, 101, 102]
+        # Several deliveries per call (31 messages in far fewer calls), each call at most the
+        # configured 8 events, and a batched message's events stay together and in order.
+        assert len(KitBatch.calls) < 31 / 2, KitBatch.calls
+        assert max(len(call) for call in KitBatch.calls) <= 8
+        assert any(call[-3:] == [100, 101, 102] or call[:3] == [100, 101, 102]
+                   for call in KitBatch.calls)
+        assert queue_depth(vhost_uri, "kitbatch.on_widgets.dlq").messages == 0
+    finally:
+        c.stop()
+
+
+def test_poisoned_message_in_a_batch_is_dead_lettered_alone(batch_container, vhost_uri):
+    for n in (1, 2, -1, 3):
+        publish(vhost_uri, make_envelope(DEMO_TYPE, f"w-p{n}", {"n": n}).to_json().encode())
+    c = batch_container()
+    c.start()
+    try:
+        testing.wait_for(
+            lambda: queue_depth(vhost_uri, "kitbatch.on_widgets.dlq").messages == 1, timeout=20)
+        testing.wait_for(lambda: sorted(KitBatch.applied) == [1, 2, 3], timeout=10)
+        testing.wait_for(lambda: queue_depth(vhost_uri, "kitbatch.on_widgets").messages == 0)
+        # After a failed call its messages come back one by one: the good ones are applied,
+        # the poisoned one fails alone until its delivery limit (3).
+        assert [call for call in KitBatch.calls if call == [-1]] != []
+        assert len([call for call in KitBatch.calls if -1 in call]) == 4  # 1 + 3 redeliveries
+    finally:
+        c.stop()
+    _, dead = get_one(vhost_uri, "kitbatch.on_widgets.dlq")
+    assert json.loads(dead)["data"] == {"n": -1}
