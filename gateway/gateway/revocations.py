@@ -76,7 +76,8 @@ class RedisRevocations:
             pipe.execute()
 
     def user_unfrozen(self, user_id: str) -> None:
-        # As the unfreeze route does (Freezer.clear): lift the flag, forget the read window.
+        # As the unfreeze route does (Freezer.clear): lift the flag, forget the read windows
+        # of every kind of data.
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.delete(self._keys.frozen(user_id), *self._keys.all_personal_reads(user_id))
             pipe.srem(self._keys.freeze_pending, user_id)

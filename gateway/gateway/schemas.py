@@ -3,15 +3,46 @@ conversions from identity's protobuf messages."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from contracts.identity import identity_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
-from pydantic import BaseModel, ConfigDict, Field
+from kit import text
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 ID_PATTERN = r"^[A-Za-z0-9_\-]{1,64}$"
 UserStatusName = Literal["active", "frozen", "left"]
+
+
+# --- free text ---------------------------------------------------------------------------
+# Every text field a person types (names, reasons, notes, search words) is `Text` or
+# `MultilineText`: control characters (NUL included) and unpaired surrogates are refused
+# with a 422 here, as the services refuse them (kit.text), and the pattern in the document
+# tells clients (and the fuzzer) so. Length limits stay with each field.
+
+class _TextRule:
+    def __init__(self, multiline: bool) -> None:
+        self.multiline = multiline
+
+    def __call__(self, value: str) -> str:
+        char = text.refused_character(value, multiline=self.multiline)
+        if char is not None:
+            raise ValueError(f"control character {text.describe(char)} is not allowed in text")
+        return value
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict:
+        schema = handler(core_schema)
+        schema["pattern"] = (text.MULTILINE_PATTERN if self.multiline
+                             else text.SINGLE_LINE_PATTERN)
+        return schema
+
+
+_SINGLE_LINE, _MULTILINE = _TextRule(multiline=False), _TextRule(multiline=True)
+Text = Annotated[str, AfterValidator(_SINGLE_LINE), _SINGLE_LINE]
+"""One line of text: no control characters."""
+MultilineText = Annotated[str, AfterValidator(_MULTILINE), _MULTILINE]
+"""Text that may hold tab and line breaks, no other control characters (notes, reasons)."""
 
 
 class StrictBody(BaseModel):
@@ -20,7 +51,7 @@ class StrictBody(BaseModel):
 
 
 class LoginBody(StrictBody):
-    username: str = Field(min_length=1, max_length=150)
+    username: Text = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1024)
 
 
@@ -79,7 +110,7 @@ EMAIL_PATTERN = (r"^$|^[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*
 class CreateUserBody(StrictBody):
     username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9._\-]{2,31}$",
                           description="3-32 characters, a letter first; stored in lower case")
-    display_name: str = Field(min_length=1, max_length=100)
+    display_name: Text = Field(min_length=1, max_length=100)
     password: str = Field(min_length=10, max_length=128,
                           description="10-128 characters with two kinds (letters, digits, "
                                       "symbols) or 16+ characters; not the username, not a "
@@ -92,11 +123,11 @@ class CreateUserBody(StrictBody):
 
 
 class FreezeBody(StrictBody):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: MultilineText = Field(min_length=1, max_length=500)
 
 
 class UnfreezeBody(StrictBody):
-    reason: str = Field(default="", max_length=500)
+    reason: MultilineText = Field(default="", max_length=500)
 
 
 class OrgUnitOut(BaseModel):

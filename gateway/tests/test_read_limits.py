@@ -13,31 +13,39 @@ from gateway.routes.deps import Auth, count_personal_records
 pytestmark = pytest.mark.anyio
 
 
+# Readers who really see several people (fakes/directory.py; the fake answers like identity):
+# the department manager sees their department, north-bj-sales, of exactly four people
+# (manager1, alice, bob, frosty); the administrator sees all nine accounts.
+MANAGER = "u-manager1"
+
+
 async def list_users(gw, user: str, limit: int):
     return await gw.client.get("/v1/users", params={"limit": limit}, headers=gw.auth(user))
 
 
 async def test_records_are_counted_not_requests(harness):
     async with harness(freeze_max_reads=10) as gw:
-        # The fake directory has 4 users: pages of 4, 4 and 2 records reach the limit exactly.
+        # The manager's department has 4 people: pages of 4, 4 and 2 records reach the limit
+        # exactly.
         for limit, count in ((4, 4), (4, 4), (2, 2)):
-            page = await list_users(gw, "u-alice", limit)
+            page = await list_users(gw, MANAGER, limit)
             assert page.status_code == 200, page.text
             assert len(page.json()["items"]) == count
         assert gw.fake.calls_to("FreezeUser") == []
-        # The 11th record (a single get) passes the limit: refused, and alice is frozen.
-        assert_problem(await gw.client.get("/v1/users/u-bob", headers=gw.auth("u-alice")), 403,
+        # The 11th record (a single get of a colleague the manager sees) passes the limit:
+        # refused, and the manager is frozen.
+        assert_problem(await gw.client.get("/v1/users/u-bob", headers=gw.auth(MANAGER)), 403,
                        "account-frozen")
         (call,) = gw.fake.calls_to("FreezeUser")
-        assert call.request.user_id == "u-alice" and call.request.automatic
+        assert call.request.user_id == MANAGER and call.request.automatic
         assert "more than 10 staff records in 60 s" in call.request.reason
-        assert_problem(await gw.client.get("/v1/me", headers=gw.auth("u-alice")), 403,
+        assert_problem(await gw.client.get("/v1/me", headers=gw.auth(MANAGER)), 403,
                        "account-frozen")
 
 
 async def test_concurrent_pages_freeze_exactly_once(harness):
     async with harness(freeze_max_reads=10, user_rate_limit=10_000) as gw:
-        tokens = [gw.auth("u-alice") for _ in range(3)]
+        tokens = [gw.auth(MANAGER) for _ in range(3)]
         responses = await asyncio.gather(*(
             gw.client.get("/v1/users", params={"limit": 4}, headers=tokens[i % 3])
             for i in range(30)))
@@ -50,8 +58,10 @@ async def test_concurrent_pages_freeze_exactly_once(harness):
 
 async def test_the_page_that_passes_the_limit_is_not_sent(harness):
     async with harness(freeze_max_reads=6) as gw:
-        assert (await list_users(gw, "u-alice", 200)).status_code == 200     # 4 records
-        refused = await list_users(gw, "u-alice", 200)                       # 8 > 6
+        first = await list_users(gw, MANAGER, 200)
+        assert first.status_code == 200 and len(first.json()["items"]) == 4  # 4 records
+        assert "alice" in first.text                # what a page of the department shows
+        refused = await list_users(gw, MANAGER, 200)                          # 8 > 6
         body = assert_problem(refused, 403, "account-frozen")
         assert "items" not in body and "alice" not in refused.text
         assert len(gw.fake.calls_to("ListUsers")) == 2  # identity was asked; nothing was sent
@@ -73,14 +83,18 @@ LIMITS = ("staff:*=10", "staff:admin=100", "customer:*=5", "customer:admin=50")
 
 async def test_an_administrator_pages_the_directory_at_their_own_limit(harness):
     async with harness(freeze_read_limits=LIMITS) as gw:
-        # The case: the administrator pages /v1/users sixteen times (64 records).
+        # The case: the administrator pages /v1/users sixteen times (64 records:
+        # far past the staff default of 10, within the administrator's 100).
         for _ in range(16):
-            assert (await list_users(gw, "u-admin", 200)).status_code == 200
-        # A sales user reading the same directory meets the staff default (10) on page 3.
+            page = await list_users(gw, "u-admin", 4)
+            assert page.status_code == 200 and len(page.json()["items"]) == 4, page.text
+        # A manager (no staff limit of their own) reading their part of the directory meets
+        # the staff default (10) on page 3 (4 + 4 + 4 records).
         for _ in range(2):
-            assert (await list_users(gw, "u-bob", 200)).status_code == 200
-        assert_problem(await list_users(gw, "u-bob", 200), 403, "account-frozen")
-        assert [c.request.user_id for c in gw.fake.calls_to("FreezeUser")] == ["u-bob"]
+            page = await list_users(gw, MANAGER, 200)
+            assert page.status_code == 200 and len(page.json()["items"]) == 4, page.text
+        assert_problem(await list_users(gw, MANAGER, 200), 403, "account-frozen")
+        assert [c.request.user_id for c in gw.fake.calls_to("FreezeUser")] == [MANAGER]
 
 
 async def test_default_limits_let_an_administrator_page_the_directory(harness):
@@ -120,11 +134,16 @@ async def test_a_sales_user_reading_customers_fast_is_frozen(harness):
 
 async def test_unfreeze_forgets_the_records_read(harness):
     async with harness(freeze_max_reads=4) as gw:
-        assert (await list_users(gw, "u-alice", 4)).status_code == 200
-        assert_problem(await list_users(gw, "u-alice", 1), 403, "account-frozen")
-        unfreeze = await gw.client.post("/v1/users/u-alice/unfreeze", headers=gw.auth("u-admin"))
+        page = await list_users(gw, MANAGER, 4)
+        assert page.status_code == 200 and len(page.json()["items"]) == 4, page.text
+        assert_problem(await list_users(gw, MANAGER, 1), 403, "account-frozen")
+        unfreeze = await gw.client.post(f"/v1/users/{MANAGER}/unfreeze",
+                                        headers=gw.auth("u-admin"))
         assert unfreeze.status_code == 200, unfreeze.text
-        assert (await list_users(gw, "u-alice", 4)).status_code == 200
+        # Had the 5 records read before the freeze been kept, 4 more would pass the limit.
+        page = await list_users(gw, MANAGER, 4)
+        assert page.status_code == 200 and len(page.json()["items"]) == 4, page.text
+        assert len(gw.fake.calls_to("FreezeUser")) == 1
 
 
 def test_read_limit_settings():

@@ -56,11 +56,13 @@ def test_events_update_the_flags(store):
     sink.user_frozen("u1")
     assert client.get(keys.frozen("u1")) == "identity"
     assert not client.sismember(keys.freeze_pending, "u1")  # identity has recorded it
-    for kind in DataKind:  # every kind's read window is forgotten, as the unfreeze route does
-        client.zadd(keys.personal_reads("u1", kind.value), {"r": 1})
+    windows = keys.all_personal_reads("u1")  # the window and total of every kind
+    for kind in DataKind:
+        client.zadd(keys.personal_reads("u1", kind.value), {"1:r": 1})
         client.set(keys.personal_reads_total("u1", kind.value), 1)
+    assert client.exists(*windows) == len(windows) == 2 * len(DataKind)
     sink.user_unfrozen("u1")
-    assert not client.exists(keys.frozen("u1"), *keys.all_personal_reads("u1"))
+    assert client.exists(keys.frozen("u1"), *windows) == 0
     sink.user_left("u2")
     assert client.get(keys.frozen("u2")) == "left"
     sink.session_revoked(RevokedSession("s2", "u3", time.time() + 100))

@@ -672,6 +672,42 @@ async def test_bad_input_is_a_problem_and_nothing_is_forwarded(sched, method, pa
     assert sched.scheduling.calls == []
 
 
+# The fuzzer's find (a 502: the service's database refused the NUL) and its relatives, on
+# every kind of scheduling body: refused here as 422 naming the field, nothing forwarded.
+NUL_NAME = "\u00da;\u0095\U00019d18\u0000\u00ca\u009d`"
+CONTROL_CHARACTERS = [
+    ("PUT", f"{BASE}/campuses/XxQytfq", {"name": NUL_NAME}, ["name"]),
+    ("PUT", f"{BASE}/campuses/c-1", {"name": "ok", "time_zone": "Asia/Shanghai\x00"},
+     ["time_zone"]),
+    ("PUT", f"{BASE}/courses/math", {"name": "数学\x1b[0m"}, ["name"]),
+    ("POST", f"{BASE}/campuses/c-1/rooms", {"name": "101\x00", "capacity": 10}, ["name"]),
+    ("POST", f"{BASE}/campuses/c-1/rooms", {"name": "101", "capacity": 10,
+                                            "features": ["ok", "pro\x00jector"]},
+     ["features", "1"]),  # a label's own pattern (word characters) refuses it
+    ("POST", f"{BASE}/campuses/c-1/teachers", {"id": "t-1", "name": "王\x07"}, ["name"]),
+    ("POST", f"{BASE}/campuses/c-1/terms", {"name": "秋\x85", "start_date": "2026-09-01",
+                                            "end_date": "2026-12-31"}, ["name"]),
+    ("POST", f"{BASE}/campuses/c-1/sections",
+     {"term_id": "t", "course_id": "c", "name": "A\nB", "teacher_id": "t-1",
+      "lessons_per_week": 2, "capacity": 10}, ["name"]),
+    ("POST", f"{BASE}/campuses/c-1/terms/t/mark-unavailable",
+     {"teacher_id": "t-1", "slots": [{"day": 1, "period": 1}], "reason": "sick\x00"},
+     ["reason"]),
+    ("POST", f"{BASE}/sessions/s-1/teacher-attendance", {"status": "absent", "note": "\x1b"},
+     ["note"]),
+]
+
+
+@pytest.mark.parametrize("method,path,body,field", CONTROL_CHARACTERS)
+async def test_control_characters_in_text_are_422(sched, method, path, body, field):
+    response = await sched.client.request(method, path, json=body, headers=sched.auth("u-admin"))
+    problem = assert_problem(response, 422, "validation-failed")
+    assert [e["location"] for e in problem["errors"]] == [["body", *field]], problem
+    message = problem["errors"][0]["message"]
+    assert "control character U+" in message or "match pattern" in message, message
+    assert sched.scheduling.calls == []
+
+
 async def test_malformed_and_wrong_media_type_bodies(sched):
     headers = sched.auth("u-admin")
     malformed = await sched.client.post(f"{BASE}/solve-jobs", content=b'{"campus_id": ',

@@ -10,7 +10,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from ..auth import require_right
 from ..runtime import forward_metadata
-from ..schemas import ID_PATTERN, AuditEventOut, Page, audit_event_json, page
+from ..schemas import ID_PATTERN, AuditEventOut, Page, Text, audit_event_json, page
 from .deps import Auth, Ctx, Runtime
 
 router = APIRouter(prefix="/v1", tags=["audit"])
@@ -30,11 +30,11 @@ def _timestamp(value: dt.datetime | None) -> Timestamp | None:
 async def list_audit_events(
     auth: Auth, ctx: Ctx, rt: Runtime,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    cursor: Annotated[Text | None, Query(max_length=512)] = None,
     user: Annotated[str | None, Query(pattern=ID_PATTERN, description="Actor user id")] = None,
-    action: Annotated[str | None, Query(max_length=100)] = None,
-    target_type: Annotated[str | None, Query(max_length=50)] = None,
-    target_id: Annotated[str | None, Query(max_length=100)] = None,
+    action: Annotated[Text | None, Query(max_length=100)] = None,
+    target_type: Annotated[Text | None, Query(max_length=50)] = None,
+    target_id: Annotated[Text | None, Query(max_length=100)] = None,
     outcome: Literal["allowed", "denied", "failed", "pending"] | None = None,
     correlation_id: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9._:\-]{1,128}$")] = None,
     phase: Literal["request", "intent", "outcome"] | None = None,

@@ -34,7 +34,7 @@ from ..context import RequestContext
 from ..idempotency import fingerprint, idempotency_key
 from ..problems import Problem
 from ..runtime import GatewayRuntime, forward_metadata
-from ..schemas import ID_PATTERN, Page, StrictBody
+from ..schemas import ID_PATTERN, MultilineText, Page, StrictBody, Text
 from ..service_client import ServiceClient
 from .deps import Auth, Ctx, CustomerRecordRead, Runtime
 
@@ -78,8 +78,8 @@ def client_of(request: Request) -> SchedulingClient:
 # --- bodies ----------------------------------------------------------------------------------
 
 class CampusBody(StrictBody):
-    name: str = Field(min_length=1, max_length=200)
-    time_zone: str = Field(default="Asia/Shanghai", min_length=1, max_length=64,
+    name: Text = Field(min_length=1, max_length=200)
+    time_zone: Text = Field(default="Asia/Shanghai", min_length=1, max_length=64,
                            description="An IANA time zone name")
     region_id: _ID | None = Field(default=None, description=(
         "Identity's region org unit; without one only `all`-scope staff see the campus"))
@@ -98,7 +98,7 @@ class CampusBody(StrictBody):
 
 class TermBody(StrictBody):
     id: _ID | None = Field(default=None, description="Assigned when absent")
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     start_date: dt.date
     end_date: dt.date = Field(description="On or after start_date")
 
@@ -110,7 +110,7 @@ class TermBody(StrictBody):
 
 
 class CourseBody(StrictBody):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
 
 
 class SlotIn(StrictBody):
@@ -119,7 +119,7 @@ class SlotIn(StrictBody):
 
 
 class RoomBody(StrictBody):
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
     capacity: int = Field(ge=1, le=10_000)
     features: list[_LABEL] = Field(default_factory=list, max_length=20)
     unavailable: list[SlotIn] = Field(default_factory=list, max_length=200)
@@ -131,7 +131,7 @@ class NewRoomBody(RoomBody):
 
 
 class TeacherBody(StrictBody):
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
     course_ids: list[_ID] = Field(default_factory=list, max_length=100)
     unavailable: list[SlotIn] = Field(default_factory=list, max_length=200)
     active: bool = True
@@ -155,7 +155,7 @@ class TimeslotsBody(StrictBody):
 class SectionBody(StrictBody):
     term_id: _ID
     course_id: _ID
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
     teacher_id: _ID | None = None
     teacher_candidate_ids: list[_ID] = Field(default_factory=list, max_length=50)
     lessons_per_week: int = Field(ge=1, le=50)
@@ -180,7 +180,7 @@ class MarkUnavailableBody(StrictBody):
     teacher_id: _ID | None = None
     room_id: _ID | None = None
     slots: list[SlotIn] = Field(min_length=1, max_length=200)
-    reason: str = Field(default="", max_length=500)
+    reason: MultilineText = Field(default="", max_length=500)
     dry_run: bool = False
     time_limit_seconds: int = Field(default=0, ge=0, le=600, description="0 = service default")
 
@@ -202,7 +202,7 @@ class ConflictCheckBody(StrictBody):
 class AttendanceBody(StrictBody):
     status: Literal["signed_in", "absent", "substitute"]
     substitute_teacher_id: _ID | None = None
-    note: str = Field(default="", max_length=500)
+    note: MultilineText = Field(default="", max_length=500)
 
     @model_validator(mode="after")
     def substitute_named(self) -> "AttendanceBody":

@@ -17,6 +17,7 @@ from ..schemas import (
     CreateUserBody,
     FreezeBody,
     Page,
+    Text,
     UnfreezeBody,
     UserOut,
     UserStatusName,
@@ -37,9 +38,9 @@ _READ_ERRORS = {401: {"description": "Not logged in"},
 async def list_users(
     auth: Auth,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    cursor: Annotated[Text | None, Query(max_length=512)] = None,
     org_unit_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    query: Annotated[str | None, Query(max_length=100)] = None,
+    query: Annotated[Text | None, Query(max_length=100)] = None,
     status: UserStatusName | None = None,
 ) -> dict:
     ctx, rt = auth.ctx, auth.rt

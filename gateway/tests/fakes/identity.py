@@ -51,6 +51,7 @@ from kit.grpc_context import current_call, get_caller, is_internal_call, optiona
 from kit.grpc_server import PlumbingInterceptor
 from kit.idempotency import MAX_KEY_LENGTH
 from kit.logs import mask_phone
+from kit.text import check_text
 
 from . import directory
 
@@ -414,7 +415,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
     def ListUsers(self, request, context):
         caller = get_caller()
         status = _STATUS_NAMES.get(request.status, "")
-        query = request.query.strip()
+        query = check_text(request.query, "query").strip()
         cursor = _decode_cursor(request.page_token)
         size = DEFAULT_PAGE_SIZE if request.page_size <= 0 else min(request.page_size,
                                                                     MAX_PAGE_SIZE)
@@ -471,6 +472,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
 
     def _create_user(self, new: NewUser) -> FakeUser:
         """identity.users.UserService._validated and _create_user, in memory."""
+        check_text(new.display_name, "display_name")
         try:
             username = normalise_username(new.username)
             email = normalise_email(new.email) if new.email else ""
@@ -506,6 +508,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
         freeze_rules.check_can_freeze(caller, internal=is_internal_call(),
                                       automatic=request.automatic,
                                       target_user_id=request.user_id)
+        check_text(request.reason, "reason", multiline=True)
         with self.lock:
             user = self._load(request.user_id)
             changed = freeze_rules.transition(user.status, freeze_rules.FROZEN)
@@ -521,6 +524,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
     def UnfreezeUser(self, request, context):
         caller = get_caller()
         freeze_rules.check_can_unfreeze(caller)
+        check_text(request.reason, "reason", multiline=True)
         with self.lock:
             user = self._load(request.user_id)
             changed = freeze_rules.transition(user.status, freeze_rules.ACTIVE)

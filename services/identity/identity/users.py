@@ -12,6 +12,7 @@ from kit import errors as kit_errors
 from kit.caller import Caller, DataScope
 from kit.db import Database
 from kit.idempotency import Codec, run_once
+from kit.text import check_text
 from sqlalchemy import Row, String, bindparam, cast, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
@@ -133,6 +134,7 @@ class UserService:
                                   User.department_id == org_unit_id,
                                   User.region_id == org_unit_id))
         if query:
+            check_text(query, "query")
             prefix = query.strip().lower().replace("%", "").replace("_", r"\_") + "%"
             stmt = stmt.where(or_(User.username.like(prefix, escape="\\"),
                                   User.display_name.like(query.strip() + "%")))
@@ -152,6 +154,7 @@ class UserService:
 
     # -- create -------------------------------------------------------------------------
     def _validated(self, s: DbSession, new: NewUser, enforce_policy: bool) -> dict:
+        check_text(new.display_name, "display_name")
         try:
             username = normalise_username(new.username)
             email = normalise_email(new.email) if new.email else None
@@ -244,6 +247,7 @@ class UserService:
                internal: bool, origin: audit.Origin = audit.Origin()) -> StatusChange:
         freeze_rules.check_can_freeze(caller, internal=internal, automatic=automatic,
                                       target_user_id=user_id)
+        check_text(reason, "reason", multiline=True)
         with self.db.session() as s:
             if automatic and self.db.is_sqlite:
                 # SQLite has no FOR UPDATE, and pysqlite begins a transaction only at the
@@ -283,6 +287,7 @@ class UserService:
     def unfreeze(self, caller: Caller | None, user_id: str, *, reason: str,
                  origin: audit.Origin = audit.Origin()) -> StatusChange:
         freeze_rules.check_can_unfreeze(caller)
+        check_text(reason, "reason", multiline=True)
         with self.db.session() as s:
             user = self._load(s, user_id)
             if not freeze_rules.transition(user.status, freeze_rules.ACTIVE):
@@ -388,6 +393,8 @@ def unfreeze_as_operator(db: Database, username: str, operator: Operator, *,
                          reason: str) -> StatusChange:
     """`educrm-admin unfreeze`: the way in when no user is left who could unfreeze (the last
     administrator included). Audited with the operator as the actor."""
+    check_text(reason, "reason", multiline=True)
+    check_text(username, "username")
     with db.session() as s:
         user = s.scalar(select(User).where(User.username == username.strip().lower()))
         if user is None:

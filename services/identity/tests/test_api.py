@@ -293,6 +293,36 @@ def test_create_user_validation_and_idempotency(stub, as_user, env):
     assert outbox_types(env, first.id) == ["crm.identity.user.created.v1"]
 
 
+def test_control_characters_in_text_are_invalid_argument(stub, as_user, env):
+    # A NUL reached PostgreSQL as a 500; other control characters are no one's name either.
+    units = {u.code: u.id for u in stub.ListOrgUnits(pb.ListOrgUnitsRequest(),
+                                                     metadata=as_user("admin")).org_units}
+    good = dict(username="ctl.text", display_name="Ctl", password="Good-pass-123",
+                roles=["sales"], org_unit_id=units["south-gz-sales"])
+    for name, reason in (("A\x00B", "invalid.display_name"),  # the plumbing's NUL check
+                         ("bell\x07", "invalid.display_name"),
+                         ("esc\x1b[2J", "invalid.display_name"),
+                         ("c1\x85", "invalid.display_name"),
+                         ("two\nlines", "invalid.display_name")):
+        info = fails(stub.CreateUser, pb.CreateUserRequest(**dict(good, display_name=name)),
+                     metadata=as_user("admin"))
+        assert (info.code, info.reason) == (grpc.StatusCode.INVALID_ARGUMENT, reason), name
+        assert info.message_zh.startswith("display_name：")
+    target = _new_user(stub, as_user, "ctl.target", org="south-gz-sales")
+    for reason in ("why\x00", "why\x1b"):
+        info = fails(stub.FreezeUser, pb.FreezeUserRequest(user_id=target.id, reason=reason),
+                     metadata=as_user("admin"))
+        assert (info.code, info.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "invalid.reason")
+    info = fails(stub.ListUsers, pb.ListUsersRequest(query="a\x01"), metadata=as_user("admin"))
+    assert (info.code, info.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "invalid.query")
+    # Nothing was written; a reason may span lines.
+    with env.db.session() as s:
+        assert s.scalar(select(User).where(User.username == "ctl.text")) is None
+    frozen = stub.FreezeUser(pb.FreezeUserRequest(user_id=target.id, reason="line one\nline two"),
+                             metadata=as_user("admin"))
+    assert frozen.changed and frozen.user.frozen_reason == "line one\nline two"
+
+
 def test_service_account_token(stub, env):
     client = json.loads((env.var_dir / "identity-demo-client.json").read_text())
     tokens = stub.IssueServiceToken(pb.IssueServiceTokenRequest(**client)).tokens

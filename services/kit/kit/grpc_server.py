@@ -8,10 +8,11 @@ Every call passes one interceptor that, in order:
    `x-educrm-internal-token` marks a system call, accepted only on the methods the service
    lists as internal (elsewhere PERMISSION_DENIED `auth.internal_not_allowed`: the token
    grants what it is for, nothing more); methods listed as public need neither;
-3. maps kit.errors.DomainError to its status code with `x-error-reason` and
+3. refuses a request with NUL in any string (INVALID_ARGUMENT, kit.text.check_message);
+4. maps kit.errors.DomainError to its status code with `x-error-reason` and
    `x-error-message-zh` trailers; anything unexpected becomes INTERNAL (logged, with the
    correlation id so an operator can find it);
-4. counts and times the call (RED metrics) and logs one line per call (never the body).
+5. counts and times the call (RED metrics) and logs one line per call (never the body).
 
 `grpc.health.v1` and reflection are always served and never authenticated. TLS comes from
 kit.grpc_tls settings (`EDUCRM_GRPC_TLS_*`); production refuses to listen without it.
@@ -34,7 +35,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from . import caller as caller_module
-from . import errors, metrics
+from . import errors, metrics, text
 from .access_token import KeySet, VerifiedTokens
 from .caller import Caller
 from .grpc_context import CallInfo, current_call, current_caller
@@ -164,6 +165,8 @@ class PlumbingInterceptor(grpc.ServerInterceptor):
                     idempotency_key=md.get(caller_module.IDEMPOTENCY_KEY),
                     client_address=md.get(caller_module.CLIENT_ADDRESS),
                     user_agent=md.get("x-user-agent"), internal=internal))
+                if hasattr(request, "ListFields"):  # no EduCRM method streams its requests
+                    text.check_message(request)
                 return body(request, context)
             except errors.DomainError as exc:
                 code = exc.code

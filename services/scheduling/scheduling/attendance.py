@@ -3,6 +3,7 @@ must be qualified for the course and free at that time."""
 from __future__ import annotations
 
 from kit.errors import FailedPrecondition, InvalidArgument
+from kit.text import check_text
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ def record(db: Session, *, session_id: str, status: str, substitute_teacher_id: 
     if status not in STATUSES:
         raise InvalidArgument(f"unknown attendance status {status!r}",
                               reason="scheduling.attendance_status", message_zh="考勤状态无效")
+    check_text(note, "note", multiline=True)
     s = repository.get_or_404(db, m.ScheduledSession, session_id, "session", "课次")
     if s.status != "scheduled":
         raise FailedPrecondition("the session is cancelled", reason="scheduling.session_cancelled",

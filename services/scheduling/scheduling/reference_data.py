@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kit.errors import AlreadyExists, InvalidArgument
+from kit.text import check_text
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,10 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 def _invalid(message: str, zh: str) -> InvalidArgument:
     return InvalidArgument(message, reason="scheduling.invalid", message_zh=zh)
+
+
+def _check_labels(values: Iterable[str], field: str) -> list[str]:
+    return [check_text(v, field) for v in values]
 
 
 def check_slots(slots: Iterable[tuple[int, int]]) -> list[list[int]]:
@@ -36,6 +41,9 @@ def upsert_campus(db: Session, campus_id: str, name: str, time_zone: str, *,
     """Create or replace a campus; `department_ids` None keeps the current departments."""
     if not campus_id or not name:
         raise _invalid("campus id and name are required", "校区编号和名称必填")
+    check_text(campus_id, "campus_id")
+    check_text(name, "name")
+    check_text(time_zone, "time_zone")
     try:
         ZoneInfo(time_zone or "Asia/Shanghai")
     except (ValueError, ZoneInfoNotFoundError):
@@ -77,6 +85,9 @@ def save_room(db: Session, room: m.Room, *, campus_id: str, name: str, capacity:
     repository.get_or_404(db, m.Campus, campus_id, "campus", "校区")
     if not name or capacity <= 0:
         raise _invalid("room name and a positive capacity are required", "教室名称和容量必填")
+    check_text(room.id or "", "room_id")
+    check_text(name, "name")
+    features = _check_labels(features, "features")
     clash = db.scalars(select(m.Room).where(m.Room.campus_id == campus_id, m.Room.name == name,
                                             m.Room.id != (room.id or ""))).first()
     if clash is not None:
@@ -96,6 +107,8 @@ def save_teacher(db: Session, teacher: m.Teacher, *, campus_id: str, name: str,
     repository.get_or_404(db, m.Campus, campus_id, "campus", "校区")
     if not teacher.id or not name:
         raise _invalid("teacher id (identity user id) and name are required", "教师编号和姓名必填")
+    check_text(teacher.id, "teacher_id")
+    check_text(name, "name")
     teacher.campus_id, teacher.name = campus_id, name
     teacher.course_ids = sorted(set(course_ids))
     teacher.unavailable = check_slots(unavailable)
@@ -115,6 +128,8 @@ def create_term(db: Session, *, term_id: str, campus_id: str, name: str, start: 
     if end_date < start_date or not name:
         raise _invalid("a term needs a name and end >= start",
                        "学期需要名称且结束日期不早于开始日期")
+    check_text(term_id, "term_id")
+    check_text(name, "name")
     if term_id and db.get(m.Term, term_id) is not None:
         raise AlreadyExists(f"term {term_id} exists", reason="scheduling.term_exists",
                             message_zh="学期已存在")
@@ -129,6 +144,8 @@ def create_term(db: Session, *, term_id: str, campus_id: str, name: str, start: 
 def upsert_course(db: Session, course_id: str, name: str) -> m.Course:
     if not course_id or not name:
         raise _invalid("course id and name are required", "课程编号和名称必填")
+    check_text(course_id, "course_id")
+    check_text(name, "name")
     course = db.get(m.Course, course_id) or m.Course(id=course_id)
     course.name = name
     db.add(course)
@@ -154,6 +171,10 @@ def save_section(db: Session, section: m.ClassSection, *, campus_id: str, term_i
                        "班级名称、周课时和容量必填")
     if not teacher_id and not teacher_candidate_ids:
         raise _invalid("give a teacher or teacher candidates", "请指定授课教师或候选教师")
+    check_text(section.id or "", "section_id")
+    check_text(name, "name")
+    student_groups = _check_labels(student_groups, "student_groups")
+    required_room_features = _check_labels(required_room_features, "required_room_features")
     section.campus_id, section.term_id, section.course_id = campus_id, term_id, course_id
     section.name, section.teacher_id = name, teacher_id or None
     section.teacher_candidate_ids = list(dict.fromkeys(teacher_candidate_ids))

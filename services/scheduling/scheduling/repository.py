@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kit.errors import FailedPrecondition, NotFound
+from kit.text import check_text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,8 @@ def slots_of(value) -> frozenset[Slot]:
 
 
 def get_or_404(session: Session, model, key, what: str, what_zh: str):
+    if isinstance(key, str):  # an id that could never be stored is bad input, not a 500
+        check_text(key, f"{what.replace(' ', '_')}_id")
     row = session.get(model, key) if key else None
     if row is None:
         raise NotFound(f"{what} {key!r} not found",

@@ -8,6 +8,7 @@ import datetime as dt
 
 from kit.errors import FailedPrecondition, InvalidArgument
 from kit.events import add_event
+from kit.text import check_text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -85,6 +86,7 @@ def mark_unavailable(db: Session, *, campus_id: str, term_id: str, teacher_id: s
     if not slots:
         raise InvalidArgument("no slots given", reason="scheduling.no_slots",
                               message_zh="未指定时段")
+    check_text(reason, "reason", multiline=True)
     owner = (repository.get_or_404(db, m.Teacher, teacher_id, "teacher", "教师") if teacher_id
              else repository.get_or_404(db, m.Room, room_id, "room", "教室"))
     if owner.campus_id != campus_id:

@@ -122,6 +122,17 @@ def test_domain_error_maps_to_status_and_trailers(ch, signer):
     assert info.correlation_id == "corr-fail-1"  # the caller's, echoed in the trailers
 
 
+def test_nul_in_a_request_is_invalid_argument_before_the_servicer(echo_server, ch, signer):
+    seen = len(echo_server.behaviour.seen)
+    with pytest.raises(grpc.RpcError) as err:
+        unary(ch, "Echo")(S(value="a\x00b"), metadata=auth(signer))
+    info = error_info(err.value)
+    assert (info.code, info.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "invalid.value")
+    assert "U+0000" in info.message and info.message_zh.startswith("value：")
+    assert len(echo_server.behaviour.seen) == seen  # the servicer never ran
+    assert unary(ch, "Echo")(S(value="a\x07b"), metadata=auth(signer)).value == "a\x07b"
+
+
 def test_unexpected_error_is_internal_with_correlation_id(ch, signer):
     with pytest.raises(grpc.RpcError) as err:
         unary(ch, "Crash")(S(value="x"), metadata=(*auth(signer), ("x-correlation-id", "cid-1")))
