@@ -127,6 +127,14 @@ class Authenticator:
             if deny_list.user_state(caller.user_id) is not None:
                 raise problems.account_frozen()
             if caller.session_id and deny_list.session_denied(caller.session_id):
+                # A freeze ends the user's sessions, and those events may arrive before the
+                # user's own: say "frozen" (why, and whom to ask) when that is the cause.
+                try:
+                    frozen = await self._freezer.is_flagged(caller.user_id)
+                except RedisError:
+                    frozen = False
+                if frozen:
+                    raise problems.account_frozen()
                 raise problems.unauthenticated("This session has been logged out.",
                                                "该会话已退出登录。", reason="session-revoked")
         kind = personal_record or DataKind.STAFF

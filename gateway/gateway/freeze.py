@@ -115,6 +115,10 @@ class Freezer:
 
     # --- admin actions -----------------------------------------------------------------
 
+    async def is_flagged(self, user_id: str) -> bool:
+        """The Redis freeze flag (an auto-freeze sets it before identity's events arrive)."""
+        return bool(await self._redis.exists(self._keys.frozen(user_id)))
+
     async def set_flag(self, user_id: str) -> None:
         await self._redis.set(self._keys.frozen(user_id), "admin")
 

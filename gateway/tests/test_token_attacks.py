@@ -8,7 +8,7 @@ import time
 
 import jwt
 import pytest
-from fakes import assert_problem
+from fakes import assert_problem, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -82,6 +82,10 @@ async def test_missing_or_malformed_authorization_is_401(gw, header):
 
 async def test_frozen_flag_makes_every_token_403(gw):
     tokens = [gw.token("u-bob") for _ in range(3)]
+    # The gateway's start-up rebuild from identity lifts flags identity does not back (a flag
+    # set straight into Redis, as here): let it finish first, then the flag alone must hold.
+    revocations = gw.app.state.runtime.revocations
+    await wait_until(lambda: revocations.deny_list.loaded, timeout=30)
     await gw.redis.set(f"{gw.settings.redis_prefix}frozen:u-bob", "admin")
     for token in tokens:
         response = await gw.client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
