@@ -132,7 +132,17 @@ def test_event_published_before_consumer_started_is_consumed(container, vhost_ur
         c.stop()
 
 
-def test_failing_handler_is_retried_with_backoff_then_dead_lettered(container, vhost_uri):
+def test_failing_handler_is_retried_with_backoff_then_dead_lettered(container, vhost_uri,
+                                                                   monkeypatch):
+    from kit.events import consumer
+
+    chosen = []  # the delays the consumer waits before each retry
+
+    def recording_retry_delay(delivery_count, base, cap):
+        chosen.append(retry_delay(delivery_count, base, cap))
+        return chosen[-1]
+
+    monkeypatch.setattr(consumer, "retry_delay", recording_retry_delay)
     c = container()
     c.start()
     try:
@@ -145,9 +155,11 @@ def test_failing_handler_is_retried_with_backoff_then_dead_lettered(container, v
         failures = [x for x in Recorder.calls if x[0] == "fail"]
         # delivery limit 3: the first delivery plus 3 redeliveries, then dead-lettered.
         assert len(failures) == 4, failures
+        # Backing off: growing delays, each really waited (a lower bound, which a slow
+        # machine only widens; comparing the gaps themselves would measure the load).
+        assert chosen[:3] == [0.1, 0.2, 0.4], chosen
         gaps = [b[5] - a[5] for a, b in zip(failures, failures[1:], strict=False)]
-        assert all(g >= 0.09 for g in gaps), gaps  # spaced: no hot loop
-        assert gaps[-1] > gaps[0]  # backing off
+        assert all(g >= d * 0.9 for g, d in zip(gaps, chosen, strict=False)), (gaps, chosen)
         # Nothing else is left in the queue, and the healthy handler applied it once.
         assert queue_depth(vhost_uri, "kitdemo.on_widget_failing").messages == 0
         assert len([x for x in Recorder.calls if x[0] == "ok"]) == 1
