@@ -132,19 +132,19 @@ async def test_unconfirmed_batch_fails_every_waiting_request(harness):
 
 
 async def test_lone_request_is_flushed_at_once(harness):
-    import time
+    import asyncio
 
     from gateway.settings import GatewaySettings
 
     settings = GatewaySettings()
-    # A long window: a lone request must not wait for it (nothing else is in flight).
+    # An hour's window: a lone request must not wait for it (nothing else is in flight), so
+    # only an immediate flush answers within the wait below.
     async with harness() as probe:
         exchange = probe.settings.audit_exchange
         publisher = AuditPublisher(probe.settings.amqp_uri or settings.amqp_uri,
-                                   exchange=exchange, timeout=3.0, batch_window=5.0)
+                                   exchange=exchange, timeout=30.0, batch_window=3600.0)
         async with harness(audit_publisher=publisher, exchange=exchange) as gw:
-            await gw.client.get("/v1/me", headers=gw.auth())  # connect
-            started = time.perf_counter()
-            response = await gw.client.get("/v1/me", headers=gw.auth())
-            assert response.status_code == 200
-            assert time.perf_counter() - started < 1.0
+            for _ in range(2):  # the first one connects
+                response = await asyncio.wait_for(
+                    gw.client.get("/v1/me", headers=gw.auth()), timeout=60)
+                assert response.status_code == 200

@@ -66,6 +66,5 @@ def test_broker_restart_under_a_stream_loses_nothing(worker, demo_db, amqp_uri,
     assert rows == distinct == len(produced)
     assert unpublished(demo_db) == 0
     assert process.alive(), process.log()  # reconnected, not restarted
-    assert consumer_back < 60
     print(f"broker down {back_at - down_since:.1f}s; consumer back {consumer_back:.1f}s after "
           f"start_app; {len(produced)} events, all applied once")

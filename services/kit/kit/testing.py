@@ -131,7 +131,56 @@ def create_vhost(name: str) -> None:
                     b'{"configure":".*","write":".*","read":".*"}')
 
 
+def _vhost_queues(name: str) -> list[str]:
+    if shutil.which("rabbitmqctl"):
+        listed = subprocess.run(["rabbitmqctl", "-q", "list_queues", "-p", name,  # noqa: S603,S607
+                                 "name", "--no-table-headers"],
+                                capture_output=True, text=True, timeout=60)
+        return [line.strip() for line in listed.stdout.splitlines() if line.strip()]
+    import base64
+    import json
+    import urllib.request
+
+    parsed = urllib.parse.urlparse(AMQP_BASE_URI)
+    token = base64.b64encode(f"{parsed.username}:{parsed.password}".encode()).decode()
+    request = urllib.request.Request(  # noqa: S310 - checked in _management
+        f"{MANAGEMENT_URL}/api/queues/{urllib.parse.quote(name, safe='')}?columns=name",
+        headers={"Authorization": f"Basic {token}"})
+    with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310
+        return [q["name"] for q in json.load(reply)]
+
+
+def _delete_queues(name: str) -> None:
+    """Delete a vhost's queues one at a time, before the vhost itself: deleting a vhost
+    that still holds quorum queues with at-least-once dead-lettering tears them all down at
+    once, and with several test vhosts going concurrently RabbitMQ's `rabbit_fifo_dlx_sup`
+    has crashed doing that. Best effort: the vhost deletion removes whatever is left."""
+    import pika
+    import pika.exceptions
+
+    try:
+        queues = _vhost_queues(name)
+        if not queues:
+            return
+        connection = pika.BlockingConnection(pika.URLParameters(vhost_uri(name)))
+    except Exception:  # noqa: BLE001 - teardown: delete_vhost still runs
+        return
+    try:
+        channel = connection.channel()
+        for queue in queues:
+            try:
+                channel.queue_delete(queue)
+            except pika.exceptions.ChannelClosed:  # gone already (auto-delete, exclusive)
+                channel = connection.channel()
+    except pika.exceptions.AMQPError:
+        pass
+    finally:
+        if connection.is_open:
+            connection.close()
+
+
 def delete_vhost(name: str) -> None:
+    _delete_queues(name)
     if shutil.which("rabbitmqctl"):
         subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name],  # noqa: S603,S607
                        capture_output=True,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from scheduling.timetabling import Assignment, Previous, check, solve
 from scheduling.timetabling.search_state import build_problem, full_cost
@@ -18,13 +16,16 @@ def test_toy_example_feasible_and_optimal_enough(toy_example):
     assert result.objective == report.soft_cost  # the search's own count agrees
 
 
-def test_comp01_feasible_within_a_few_seconds(comp01):
-    result = solve(comp01, time_limit=3, seed=1)
+def test_comp01_feasible_and_good_within_a_million_iterations(comp01):
+    # Bounded by iterations, not seconds: a time limit on a loaded machine (or one compiling
+    # the numba kernels cold, which takes seconds) may leave the search no iterations at all.
+    # A million iterations take well under a second on a warm, idle core.
+    result = solve(comp01, max_iterations=1_000_000, seed=1)
+    assert result.stopped_by == "iterations" and result.iterations == 1_000_000
     report = check(comp01, result.solution)
     assert report.feasible
     assert report.soft_cost == result.objective
     assert report.soft_cost < 60
-    assert result.elapsed < 4
 
 
 def test_same_seed_same_solution_when_iteration_bounded(comp01):
@@ -45,10 +46,31 @@ def test_workers_deterministic_and_best_of(comp01):
 
 
 def test_deadline_respected(comp01):
-    t0 = time.monotonic()
-    result = solve(comp01, time_limit=1.0, seed=2)
-    assert time.monotonic() - t0 < 1.3
-    assert result.stopped_by == "time" and len(result.solution) == comp01.total_lectures
+    # An iteration budget no search reaches in a second: only the deadline can stop this one.
+    result = solve(comp01, time_limit=1.0, max_iterations=10**12, seed=2)
+    assert result.stopped_by == "time" and result.iterations < 10**12
+    assert len(result.solution) == comp01.total_lectures
+
+
+def test_deadline_is_checked_between_chunks(comp01, monkeypatch):
+    """On a clock that moves 0.1 s per reading, a 1 s limit ends the search after at most ten
+    chunks, however slowly the machine runs them."""
+    import types
+
+    from scheduling.timetabling import solver as solver_module
+
+    now = [1000.0]
+
+    def monotonic() -> float:
+        now[0] += 0.1
+        return now[0]
+
+    monkeypatch.setattr(solver_module, "time", types.SimpleNamespace(monotonic=monotonic))
+    result = solve(comp01, time_limit=1.0, max_iterations=10**12, seed=2)
+    chunk = solver_module.AnnealingParams().chunk_iterations
+    assert result.stopped_by == "time"
+    assert 0 < result.iterations <= 10 * chunk
+    assert len(result.solution) == comp01.total_lectures
 
 
 def test_should_stop_ends_the_search_with_its_best(comp01):
