@@ -1,7 +1,12 @@
 """Identity's domain errors: stable reasons the gateway turns into problem types."""
 from __future__ import annotations
 
-from kit import errors
+from kit import errors, revocations
+
+# Every service refuses these alike (kit.revocations), so identity uses the same ones.
+user_frozen = revocations.user_frozen_error
+user_left = revocations.user_left_error
+session_revoked = revocations.session_revoked_error
 
 
 def bad_credentials() -> errors.Unauthenticated:
@@ -13,16 +18,6 @@ def bad_credentials() -> errors.Unauthenticated:
 def bad_client_credentials() -> errors.Unauthenticated:
     return errors.Unauthenticated("invalid client credentials", reason="auth.invalid_client",
                                   message_zh="客户端凭据无效")
-
-
-def user_frozen() -> errors.PermissionDenied:
-    return errors.PermissionDenied("account is frozen; contact an administrator",
-                                   reason="user.frozen", message_zh="账号已冻结，请联系管理员解冻")
-
-
-def user_left() -> errors.PermissionDenied:
-    return errors.PermissionDenied("account is closed (the user has left)", reason="user.left",
-                                   message_zh="账号已停用（用户已离职）")
 
 
 def refresh_invalid() -> errors.Unauthenticated:
@@ -39,11 +34,6 @@ def refresh_reused() -> errors.Unauthenticated:
     return errors.Unauthenticated("refresh token already used; the session was revoked",
                                   reason="refresh_token.reused",
                                   message_zh="刷新令牌被重复使用，会话已注销，请重新登录")
-
-
-def session_revoked() -> errors.Unauthenticated:
-    return errors.Unauthenticated("session revoked", reason="session.revoked",
-                                  message_zh="会话已注销，请重新登录")
 
 
 def denied(message: str = "not allowed", message_zh: str = "没有执行此操作的权限",
