@@ -35,14 +35,9 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from identity import errors, freeze_rules, roles
 from identity.api import INTERNAL_METHODS, PUBLIC_METHODS  # the real lists, not copies
 from identity.keys import public_jwk
-from identity.passwords import PasswordPolicyError, check_password_policy
-from identity.users import NewUser
+from identity.users import NewUser, checked_new_user
 from identity.validation import (
     USERNAME,
-    FieldError,
-    normalise_cn_mobile,
-    normalise_email,
-    normalise_username,
 )
 from kit import errors as kit_errors
 from kit.access_token import ACCESS_TOKEN_TYPE, AUDIENCE, ISSUER, KeySet
@@ -471,21 +466,10 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
             return pb.CreateUserResponse(user=self.user_message(user, full_phone=True))
 
     def _create_user(self, new: NewUser) -> FakeUser:
-        """identity.users.UserService._validated and _create_user, in memory."""
-        check_text(new.display_name, "display_name")
-        try:
-            username = normalise_username(new.username)
-            email = normalise_email(new.email) if new.email else ""
-            phone = normalise_cn_mobile(new.phone) if new.phone else ""
-            check_password_policy(new.password, username=username)
-        except FieldError as exc:
-            raise errors.invalid(exc.field, str(exc), exc.message_zh) from None
-        except PasswordPolicyError as exc:
-            raise errors.invalid("password", str(exc), exc.message_zh) from None
-        try:
-            user_roles = roles.check_roles(new.roles)
-        except roles.UnknownRole as exc:
-            raise errors.invalid("roles", f"invalid role {exc}", "角色无效") from None
+        """identity.users.UserService._validated and _create_user, in memory (the field rules
+        are identity's own: checked_new_user)."""
+        fields = checked_new_user(new)
+        username = fields.username
         if not new.org_unit_id or new.org_unit_id not in self.units:
             raise errors.org_unit_not_found()
         if any(u.username == username for u in self.users.values()):
@@ -493,8 +477,8 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
                                            message_zh="用户名已被占用")
         department, region = _placement(self.units, new.org_unit_id)
         user = FakeUser(id=str(uuid.uuid4()), username=username,
-                        display_name=new.display_name.strip() or username, email=email,
-                        phone=phone, roles=user_roles, org_unit_id=new.org_unit_id,
+                        display_name=fields.display_name, email=fields.email or "",
+                        phone=fields.phone or "", roles=fields.roles, org_unit_id=new.org_unit_id,
                         department_id=department, region_id=region, password=new.password)
         self.users[user.id] = user
         return user

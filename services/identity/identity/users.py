@@ -100,6 +100,37 @@ _GET_USER = {kind: select(User).where(User.id == bindparam("user_id"),
              for kind in ("all", *_SCOPE_COLUMNS)}
 
 
+@dataclasses.dataclass(frozen=True)
+class CheckedNewUser:
+    username: str
+    display_name: str
+    email: str | None
+    phone: str | None
+    roles: tuple[str, ...]
+
+
+def checked_new_user(new: NewUser, *, enforce_policy: bool = True) -> CheckedNewUser:
+    """The field rules of a new account (text, username, e-mail, mobile, password policy,
+    roles), normalised; InvalidArgument on the first field that breaks one."""
+    check_text(new.display_name, "display_name")
+    try:
+        username = normalise_username(new.username)
+        email = normalise_email(new.email) if new.email else None
+        phone = normalise_cn_mobile(new.phone) if new.phone else None
+        if enforce_policy:
+            check_password_policy(new.password, username=username)
+    except FieldError as exc:
+        raise errors.invalid(exc.field, str(exc), exc.message_zh) from None
+    except PasswordPolicyError as exc:
+        raise errors.invalid("password", str(exc), exc.message_zh) from None
+    try:
+        user_roles = roles.check_roles(new.roles)
+    except roles.UnknownRole as exc:
+        raise errors.invalid("roles", f"invalid role {exc}", "角色无效") from None
+    return CheckedNewUser(username=username, display_name=new.display_name.strip() or username,
+                          email=email, phone=phone, roles=tuple(user_roles))
+
+
 class UserService:
     def __init__(self, db: Database, passwords: Passwords, auth: AuthService) -> None:
         self.db = db
@@ -154,28 +185,14 @@ class UserService:
 
     # -- create -------------------------------------------------------------------------
     def _validated(self, s: DbSession, new: NewUser, enforce_policy: bool) -> dict:
-        check_text(new.display_name, "display_name")
-        try:
-            username = normalise_username(new.username)
-            email = normalise_email(new.email) if new.email else None
-            phone = normalise_cn_mobile(new.phone) if new.phone else None
-            if enforce_policy:
-                check_password_policy(new.password, username=username)
-        except FieldError as exc:
-            raise errors.invalid(exc.field, str(exc), exc.message_zh) from None
-        except PasswordPolicyError as exc:
-            raise errors.invalid("password", str(exc), exc.message_zh) from None
-        try:
-            user_roles = roles.check_roles(new.roles)
-        except roles.UnknownRole as exc:
-            raise errors.invalid("roles", f"invalid role {exc}", "角色无效") from None
+        fields = checked_new_user(new, enforce_policy=enforce_policy)
         if not new.org_unit_id or s.get(OrgUnit, new.org_unit_id) is None:
             raise errors.org_unit_not_found()
         placement = org.placement(s, new.org_unit_id)
-        return dict(username=username, email=email, phone=phone, roles=list(user_roles),
-                    org_unit_id=placement.org_unit_id, department_id=placement.department_id,
-                    region_id=placement.region_id,
-                    display_name=new.display_name.strip() or username)
+        return dict(username=fields.username, email=fields.email, phone=fields.phone,
+                    roles=list(fields.roles), org_unit_id=placement.org_unit_id,
+                    department_id=placement.department_id, region_id=placement.region_id,
+                    display_name=fields.display_name)
 
     def create_user(self, caller: Caller | None, new: NewUser, *, idempotency_key: str = "",
                     origin: audit.Origin = audit.Origin(), enforce_policy: bool = True) -> User:
