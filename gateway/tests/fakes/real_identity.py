@@ -7,7 +7,6 @@ import contextlib
 import dataclasses
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from identity.users import NewUser, UserService
 from kit import testing
 from kit.db import Database
 from kit.migrate import upgrade
+from kit.testing import free_port as _free_port
 
 from . import directory
 from .identity import INTERNAL_TOKEN
@@ -43,10 +43,6 @@ class RealIdentity:
         return self.log_path.read_text(errors="replace")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _serving(target: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.parse
@@ -24,6 +23,7 @@ from identity.models import AuditEvent
 from kit import testing
 from kit.db import Database
 from kit.events import BATCH_CONTENT_TYPE, batch_body, make_envelope
+from kit.testing import free_port as _free_port
 from kit.testing import queue_depth
 from sqlalchemy import func, select
 
@@ -32,10 +32,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 BIN = Path(sys.executable).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

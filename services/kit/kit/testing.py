@@ -271,12 +271,26 @@ def publish_event(uri: str, exchange: str, routing_key: str, body: str | bytes, 
 
 # --- Redis ----------------------------------------------------------------------------------
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port free now, for a server a test starts. Taken below the kernel's
+    ephemeral range (32768+): a port the kernel hands out for `bind(0)` is also what it hands
+    the test's own outgoing connections (RabbitMQ, PostgreSQL), which could take it before the
+    server binds it."""
+    import random
     import socket
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    for _ in range(200):
+        port = random.randint(20000, 32000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port in 20000-32000")
+
+
+_free_port = free_port
 
 
 @contextlib.contextmanager
