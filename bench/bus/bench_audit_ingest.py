@@ -16,6 +16,10 @@ What runs (a PostgreSQL database and a RabbitMQ vhost of its own, dropped after)
   handler call and one transaction: one inbox claim and one INSERT, each a single statement
   with the rows as one jsonb parameter (kit.bulk_insert). Its rate is the slope of stored rows
   from 10 % to 100 % of the backlog (start-up excluded).
+- the peer: the real gateway's rate. `make bench` runs bench/gateway/bench_gateway.py first,
+  which writes its median `/v1/me` requests/s (one audit record per read) to
+  var/bench/gateway.json; that rate, from the same `make bench`, is what identity must
+  sustain. Run alone, pass `--gateway-rps` or run the gateway bench first.
 For reference, issue 6 measured one gateway at 4,700 req/s (one audit record each) while
 identity stored about 1,500 records/s. 2 shared cores: compare the lines of one run.
 """
@@ -23,10 +27,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pika
 from gateway.audit import AuditPublisher, audit_record
@@ -37,6 +43,8 @@ from kit.events.catalogue import REGISTRY
 from kit.events.topology import build_topology, declare
 from kit.migrate import upgrade
 from sqlalchemy import func, select
+
+GATEWAY_RESULTS = Path(__file__).resolve().parents[2] / "var" / "bench" / "gateway.json"
 
 
 async def publish_records(amqp_uri: str, records: int, concurrency: int) -> tuple[float, int]:
@@ -73,7 +81,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=30000)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--gateway-rps", type=float, default=None,
+                        help="the gateway's requests/s to compare with (default: the rate "
+                             "bench_gateway.py wrote in the last hour)")
     options = parser.parse_args()
+    gateway_rps = options.gateway_rps
+    if gateway_rps is None and GATEWAY_RESULTS.exists():
+        measured = json.loads(GATEWAY_RESULTS.read_text())
+        if time.time() - measured["measured_at"] < 3600:
+            gateway_rps = measured["me_rps"]
     n = options.records
     with (testing.postgres_database("educrm_bench") as url,
           testing.amqp_vhost("educrm_bench") as amqp_uri):
@@ -120,9 +136,16 @@ def main() -> None:
           flush=True)
     print(row.format("identity worker: stored on PostgreSQL (kit batch consumer)",
                      f"{ingest:.0f}"), flush=True)
-    print(f"identity keeps up with the gateway's audit path: "
-          f"{'yes' if ingest >= n / publish_seconds else 'NO'} "
-          f"({ingest / (n / publish_seconds):.2f}x)", flush=True)
+    if gateway_rps:
+        print(row.format("gateway serving GET /v1/me (bench_gateway, this make bench run)",
+                         f"{gateway_rps:.0f}"), flush=True)
+        print(f"identity keeps up with the gateway: {'yes' if ingest >= gateway_rps else 'NO'} "
+              f"({ingest / gateway_rps:.2f}x the records one gateway produces)", flush=True)
+    else:
+        print("no gateway rate measured in this run (run bench/gateway/bench_gateway.py first "
+              "or pass --gateway-rps)", flush=True)
+    print(f"identity beside the audit publisher's ceiling (no HTTP, no auth): "
+          f"{ingest / (n / publish_seconds):.2f}x", flush=True)
 
 
 if __name__ == "__main__":

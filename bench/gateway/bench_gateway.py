@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -43,6 +44,7 @@ AMQP_URI = os.environ.get("EDUCRM_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/
 REDIS_URL = os.environ.get("EDUCRM_REDIS_URL", "redis://127.0.0.1:6379/0")
 BENCH_EXCHANGE = "bench.gateway.events"
 BENCH_QUEUE = "bench.gateway.audit"
+RESULTS = ROOT / "var" / "bench" / "gateway.json"
 
 
 def free_port() -> int:
@@ -278,6 +280,10 @@ def main() -> None:
         print(f"ratio gateway /v1/me ÷ floor: {ratio:.2f} median of rounds "
               f"[{', '.join(f'{r:.2f}' for r in ratios)}] (target ≥ 0.80, audit ON)")
         print(f"login/s: {login_result['rps']:.0f}, login p99: {login_result['p99']:.2f} ms")
+        # The audit ingestion bench, run next by `make bench`, compares identity's storage
+        # rate with the records/s this gateway produced (one record per read).
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps({"me_rps": me_rps, "measured_at": time.time()}))
         if messages > 0:
             # wrk's count misses requests still in flight at the end: approximate.
             print(f"audit group commit during /v1/me: {messages} messages for ~"
