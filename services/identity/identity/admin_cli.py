@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("username")
     command.add_argument("--reason", default="", help="why (kept in the audit record)")
     key_admin.add_commands(commands)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(key_admin.protect_kid(sys.argv[1:] if argv is None else argv))
     if args.command == "unfreeze":
         return unfreeze(args.username, args.reason)
     if args.command == "keys":

@@ -32,6 +32,17 @@ def add_commands(commands) -> None:
     retire.add_argument("kid")
 
 
+def protect_kid(argv: list[str]) -> list[str]:
+    """A kid is an RFC 7638 thumbprint in base64url, so one in 64 starts with "-", which
+    argparse would take for an option: mark the argument after `retire` as positional."""
+    if "retire" not in argv or "--" in argv:
+        return argv
+    at = argv.index("retire") + 1
+    if at < len(argv) and argv[at].startswith("-") and argv[at] not in ("-h", "--help"):
+        return [*argv[:at], "--", *argv[at:]]
+    return argv
+
+
 def _directory(args) -> Path:
     if args.dir:
         return Path(args.dir)
@@ -70,7 +81,7 @@ def run(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="educrm-admin", description=__doc__.split("\n")[0])
     add_commands(parser.add_subparsers(dest="command", required=True))
-    return run(parser.parse_args(argv))
+    return run(parser.parse_args(protect_kid(sys.argv[1:] if argv is None else argv)))
 
 
 if __name__ == "__main__":
