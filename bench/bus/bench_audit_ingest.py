@@ -85,11 +85,12 @@ def main() -> None:
                         help="the gateway's requests/s to compare with (default: the rate "
                              "bench_gateway.py wrote in the last hour)")
     options = parser.parse_args()
-    gateway_rps = options.gateway_rps
+    gateway_rps, gateway_source = options.gateway_rps, "--gateway-rps"
     if gateway_rps is None and GATEWAY_RESULTS.exists():
         measured = json.loads(GATEWAY_RESULTS.read_text())
         if time.time() - measured["measured_at"] < 3600:
             gateway_rps = measured["me_rps"]
+            gateway_source = "bench_gateway.py, this make bench run"
     n = options.records
     with (testing.postgres_database("educrm_bench") as url,
           testing.amqp_vhost("educrm_bench") as amqp_uri):
@@ -137,7 +138,7 @@ def main() -> None:
     print(row.format("identity worker: stored on PostgreSQL (kit batch consumer)",
                      f"{ingest:.0f}"), flush=True)
     if gateway_rps:
-        print(row.format("gateway serving GET /v1/me (bench_gateway, this make bench run)",
+        print(row.format(f"gateway serving GET /v1/me ({gateway_source})",
                          f"{gateway_rps:.0f}"), flush=True)
         print(f"identity keeps up with the gateway: {'yes' if ingest >= gateway_rps else 'NO'} "
               f"({ingest / gateway_rps:.2f}x the records one gateway produces)", flush=True)
