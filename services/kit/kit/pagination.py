@@ -108,14 +108,17 @@ class Page(Generic[T]):
 
 
 def keyset_page(session: Session, stmt: Select, keys: Sequence[Any], *, token: str, size: int,
-                list_name: str) -> Page:
+                list_name: str, descending: bool = False) -> Page:
     """One page of `stmt` (a select of one ORM entity) ordered by `keys` (mapped columns of
-    that entity, the last one unique), starting after the row `token` names."""
+    that entity, the last one unique), starting after the row `token` names. `descending`:
+    every key from high to low (newest first); an index on the keys serves it backwards."""
     after = decode(token, len(keys), list_name=list_name)
     if after is not None:
-        stmt = stmt.where(tuple_(*keys) > tuple_(*[
-            literal(_from_json(k, v), k.type) for k, v in zip(keys, after, strict=True)]))
-    rows = list(session.scalars(stmt.order_by(*keys).limit(size + 1)))
+        bound = tuple_(*[literal(_from_json(k, v), k.type)
+                         for k, v in zip(keys, after, strict=True)])
+        stmt = stmt.where(tuple_(*keys) < bound if descending else tuple_(*keys) > bound)
+    order = [k.desc() for k in keys] if descending else list(keys)
+    rows = list(session.scalars(stmt.order_by(*order).limit(size + 1)))
     if len(rows) <= size:
         return Page(rows, "")
     rows = rows[:size]
