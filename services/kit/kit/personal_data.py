@@ -56,7 +56,7 @@ def normalise_cn_mobile(phone: str, field: str = "phone") -> str:
 def normalise_id_card(value: str, field: str = "id_card") -> str:
     """An 18-character resident ID number (GB 11643 check character), upper-case, or
     PersonalDataError. The old 15-digit numbers (no check character) are refused."""
-    compact = ric.compact(value or "").upper()
+    compact = "".join((value or "").replace("-", " ").split()).upper()
     if len(compact) != 18:
         raise PersonalDataError(field, "ID card number must have 18 characters",
                                 "身份证号码须为 18 位")

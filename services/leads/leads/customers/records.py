@@ -15,7 +15,8 @@ from kit import pagination
 from kit.caller import Caller
 from kit.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from kit.logs import mask_username
-from sqlalchemy import delete, exc, func, or_, select
+from sqlalchemy import delete, exc, false, func, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -47,6 +48,16 @@ class OwnerPlacement:
     def of(cls, caller: Caller, channel_id: str | None = None) -> OwnerPlacement:
         return cls(caller.user_id, caller.username, caller.department_id, caller.region_id,
                    channel_id)
+
+
+def begin_write(s: Session) -> None:
+    """On SQLite, take the database's write lock now (as BEGIN IMMEDIATE would): the driver
+    otherwise begins the transaction only at the first INSERT, so the duplicate lookup
+    before it would run outside the transaction, and a SAVEPOINT opened first would itself
+    be the transaction (its RELEASE would commit). SQLite writers queue on this lock anyway;
+    PostgreSQL needs nothing (its unique indexes settle a race)."""
+    if s.get_bind().dialect.name == "sqlite":
+        s.execute(sql_update(Customer).where(false()).values(version=Customer.version))
 
 
 def history(s: Session, customer_id: str, action: str, actor: str, **detail) -> None:
