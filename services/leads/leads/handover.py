@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from contracts.events import queue_name
 from kit.db import Database
 from kit.events import Envelope, claim_event
 from sqlalchemy import select
@@ -39,6 +40,10 @@ class Handover:
     actor: str = ACTOR
 
 
+# the inbox consumers: the worker's queues (contracts.events.leads)
+STAFF_CONSUMER = queue_name("leads", "record_staff_member")
+HANDOVER_CONSUMER = queue_name("leads", "hand_over")
+
 HandoverStep = Callable[[Session, Handover], int]
 STEPS: list[tuple[str, HandoverStep]] = []
 
@@ -47,7 +52,7 @@ def record_staff_member(db: Database, event: Envelope) -> None:
     """crm.identity.user.created.v1 → the staff read model."""
     data = event.data
     with db.session() as s:
-        if not claim_event(s, event):
+        if not claim_event(s, event, STAFF_CONSUMER):
             return
         row = s.get(StaffMember, data["user_id"]) or StaffMember(user_id=data["user_id"])
         row.username = data.get("username", "")
@@ -77,7 +82,7 @@ def hand_over(db: Database, event: Envelope) -> dict[str, int]:
     data = event.data
     leaver_id = data["user_id"]
     with db.session() as s:
-        if not claim_event(s, event):
+        if not claim_event(s, event, HANDOVER_CONSUMER):
             return {}
         leaver = s.get(StaffMember, leaver_id)
         if leaver is not None:
