@@ -8,7 +8,7 @@ from contracts.leads import customers_pb2 as pb
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.personal_data import mask_id_card, mask_phone
 
-from ..models import Claim, Customer, CustomerPhone
+from ..models import Claim, Customer
 
 
 def timestamp(value: dt.datetime | None) -> Timestamp | None:
@@ -21,14 +21,15 @@ def timestamp(value: dt.datetime | None) -> Timestamp | None:
     return ts
 
 
-def customer(c: Customer, phones: list[CustomerPhone], *, full: bool,
-             possible_duplicate_ids: list[str] = ()) -> pb.Customer:
+def customer(c: Customer, *, full: bool, possible_duplicate_ids: list[str] = ()
+             ) -> pb.Customer:
+    """`c`: an entity or a row of the customers table (same names)."""
     return pb.Customer(
         id=c.id, name=c.name, gender=c.gender,
         birth_date=c.birth_date.isoformat() if c.birth_date else "",
         id_card=(c.id_card if full else mask_id_card(c.id_card)) or "",
-        phones=[pb.Phone(number=p.phone if full else mask_phone(p.phone), primary=p.primary)
-                for p in phones],
+        phones=[pb.Phone(number=p if full else mask_phone(p), primary=i == 0)
+                for i, p in enumerate(c.phone_numbers)],
         email=c.email, company=c.company, position=c.position, industry=c.industry,
         region=c.region, education=c.education, company_size=c.company_size,
         source_channel_id=c.source_channel_id or "", campaign_id=c.campaign_id or "",

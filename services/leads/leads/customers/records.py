@@ -15,7 +15,7 @@ from kit import pagination
 from kit.caller import Caller
 from kit.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from kit.logs import mask_username
-from sqlalchemy import delete, exc, false, func, or_, select
+from sqlalchemy import bindparam, delete, exc, false, func, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
@@ -100,20 +100,12 @@ def _write_keys(s: Session, c: Customer, phones: list[str]) -> None:
     s.execute(delete(CustomerTag).where(CustomerTag.customer_id == c.id))
     s.execute(delete(CustomerSearchTerm).where(CustomerSearchTerm.customer_id == c.id))
     s.flush()
+    c.phone_numbers = list(phones)
     s.add_all(CustomerPhone(phone=p, customer_id=c.id, primary=i == 0, position=i)
               for i, p in enumerate(phones))
     s.add_all(CustomerTag(tag=t, customer_id=c.id) for t in c.tags)
     s.add_all(CustomerSearchTerm(term=t, customer_id=c.id)
               for t in sorted(search.terms_of(c.name, c.company, phones)))
-
-
-def phones_of(s: Session, customer_ids: list[str]) -> dict[str, list[CustomerPhone]]:
-    found: dict[str, list[CustomerPhone]] = {cid: [] for cid in customer_ids}
-    if customer_ids:
-        for p in s.scalars(select(CustomerPhone).where(CustomerPhone.customer_id.in_(
-                customer_ids)).order_by(CustomerPhone.customer_id, CustomerPhone.position)):
-            found[p.customer_id].append(p)
-    return found
 
 
 def create(s: Session, caller: Caller, profile: rules.Profile, *, protection: dt.timedelta,
@@ -191,37 +183,47 @@ class Filters:
     sort: str = ""
 
 
-def list_page(s: Session, caller: Caller, f: Filters, size: int, token: str
-              ) -> pagination.Page:
+CUSTOMER = Customer.__table__
+_ACTIVE = CUSTOMER.c.merged_into_id.is_(None)  # built once: the same on every call
+_BY_PHONE = select(CustomerPhone.customer_id).where(
+    CustomerPhone.phone == bindparam("phone")).scalar_subquery()
+
+
+def list_page(s, caller: Caller, f: Filters, size: int, token: str) -> pagination.Page:
+    """One page of customers as rows (a Session or a Core Connection: the api reads lists
+    through `db.read_connection()`, no ORM entities on the hot path)."""
     if f.sort not in SORTS:
         raise InvalidArgument("sort must be created_at, updated_at or name",
                               reason="invalid.sort", message_zh="排序字段无效")
     key, descending = SORTS[f.sort]
-    stmt = select(Customer).where(scope.visible(caller), Customer.merged_into_id.is_(None))
+    c = CUSTOMER.c
+    stmt = select(CUSTOMER).where(scope.visible(caller), _ACTIVE)
+    params = {}
     if f.phone:
-        phone = rules.check_phones([f.phone])[0]
-        stmt = stmt.where(Customer.id == select(CustomerPhone.customer_id).where(
-            CustomerPhone.phone == phone).scalar_subquery())
+        params["phone"] = rules.check_phones([f.phone])[0]
+        stmt = stmt.where(c.id == _BY_PHONE)
     if f.id_card:
-        stmt = stmt.where(Customer.id_card == rules.check_id_card(f.id_card))
+        stmt = stmt.where(c.id_card == rules.check_id_card(f.id_card))
     if f.owner_id:
-        stmt = stmt.where(Customer.owner_id == f.owner_id)
+        stmt = stmt.where(c.owner_id == f.owner_id)
     if f.stage:
-        stmt = stmt.where(Customer.stage == rules.check_choice("stage", f.stage, rules.STAGES,
-                                                               "客户阶段"))
+        stmt = stmt.where(c.stage == rules.check_choice("stage", f.stage, rules.STAGES,
+                                                        "客户阶段"))
     if f.channel_id:
-        stmt = stmt.where(Customer.source_channel_id == f.channel_id)
+        stmt = stmt.where(c.source_channel_id == f.channel_id)
     if f.tag:
-        stmt = stmt.where(Customer.id.in_(select(CustomerTag.customer_id)
-                                          .where(CustomerTag.tag == f.tag)))
+        stmt = stmt.where(c.id.in_(select(CustomerTag.customer_id)
+                                   .where(CustomerTag.tag == f.tag)))
     if f.region:
-        stmt = stmt.where(Customer.region == f.region)
+        stmt = stmt.where(c.region == f.region)
     text = search.condition(f.q)
     if text is not None:
         stmt = stmt.where(text)
-    keys = [getattr(Customer, key), Customer.id]
+    keys = [CUSTOMER.c[key], CUSTOMER.c.id]
     name = "customers:" + "|".join(dataclasses.astuple(f))
-    return pagination.keyset_page(s, stmt, keys, token=token, size=pagination.page_size(size),
+    if params:
+        stmt = stmt.params(**params)
+    return pagination.keyset_rows(s, stmt, keys, token=token, size=pagination.page_size(size),
                                   list_name=name, descending=descending)
 
 
@@ -230,7 +232,7 @@ def update(s: Session, caller: Caller, c: Customer, values: dict) -> list[str]:
     changed: list[str] = []
     phones = None
     if "phones" in values:
-        current = [p.phone for p in phones_of(s, [c.id])[c.id]]
+        current = list(c.phone_numbers)
         if values["phones"] != current:
             if not values["phones"] and not (values.get("id_card", c.id_card)):
                 raise rules.invalid("phone", "a customer keeps a phone or an ID card number",
@@ -243,8 +245,7 @@ def update(s: Session, caller: Caller, c: Customer, values: dict) -> list[str]:
         if getattr(c, field) != value:
             setattr(c, field, value)
             changed.append(field)
-    if "id_card" in changed and c.id_card is None and phones is None and not phones_of(
-            s, [c.id])[c.id]:
+    if "id_card" in changed and c.id_card is None and phones is None and not c.phone_numbers:
         raise rules.invalid("id_card", "a customer keeps a phone or an ID card number",
                             "客户须保留手机号或身份证号码")
     if not changed:
@@ -261,8 +262,7 @@ def update(s: Session, caller: Caller, c: Customer, values: dict) -> list[str]:
         with s.begin_nested():
             s.flush()
             if phones is not None or {"name", "company", "tags"} & set(changed):
-                keep = phones if phones is not None else [
-                    p.phone for p in phones_of(s, [c.id])[c.id]]
+                keep = phones if phones is not None else list(c.phone_numbers)
                 _write_keys(s, c, keep)
                 s.flush()
     except exc.IntegrityError:
@@ -296,8 +296,8 @@ def merge(s: Session, caller: Caller, survivor: Customer, merged: Customer,
     now = utcnow()
     taken = {f: getattr(merged, f) for f, src in sources.items() if src == "merged"}
     id_card = taken.pop("id_card", survivor.id_card) or survivor.id_card or merged.id_card
-    phones = [p.phone for p in phones_of(s, [survivor.id])[survivor.id]]
-    moved = [p.phone for p in phones_of(s, [merged.id])[merged.id] if p.phone not in phones]
+    phones = list(survivor.phone_numbers)
+    moved = [p for p in merged.phone_numbers if p not in phones]
     # the merged record gives up its keys before the survivor takes them (unique columns)
     merged.id_card = None
     merged.merged_into_id = survivor.id
@@ -305,6 +305,7 @@ def merge(s: Session, caller: Caller, survivor: Customer, merged: Customer,
     merged.version += 1
     s.execute(delete(CustomerPhone).where(CustomerPhone.customer_id == merged.id))
     s.execute(delete(CustomerSearchTerm).where(CustomerSearchTerm.customer_id == merged.id))
+    merged.phone_numbers = []
     s.flush()
     for field, value in taken.items():
         setattr(survivor, field, value)

@@ -1,12 +1,13 @@
 """Full-text search of customers, the same on SQLite and PostgreSQL: an inverted index in
 `customer_search_terms` (term, customer_id), looked up by primary key.
 
-Terms of a customer: every character and every pair of adjacent characters of the name's and
-the company's CJK runs (Chinese names are 2-4 characters: a pair finds them, one character
-too), their other words lower-cased, and `t:` + the last four digits of each phone. A query
-is cut the same way; a customer matches when it has every term of the query, and the match
-is then confirmed on the text itself (two pairs can occur apart), so results are exact
-substrings, found through the index.
+Terms of a customer: every pair of adjacent characters of the name's and the company's CJK
+runs, and every single character of the name's (Chinese names are 2-4 characters: a surname
+alone finds them; a company is searched by two characters or more), their other words
+lower-cased, and `t:` + the last four digits of each phone. A query is cut the same way; a
+customer matches when it has every term of the query, and the match is then confirmed on the
+text itself (two pairs can occur apart), so results are exact substrings, found through the
+index. About ten terms per customer: 10M index rows at 1M customers.
 """
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_TERMS = 6
 
 
-def _cut(text: str) -> set[str]:
+def _cut(text: str, *, characters: bool) -> set[str]:
     terms: set[str] = set()
     text = (text or "").casefold()
     for run in _CJK.findall(text):
-        terms.update(run)
+        if characters or len(run) == 1:
+            terms.update(run)
         terms.update(run[i:i + 2] for i in range(len(run) - 1))
     for word in _WORD.findall(_CJK.sub(" ", text)):
         terms.add(word[:64])
@@ -34,7 +36,8 @@ def _cut(text: str) -> set[str]:
 
 
 def terms_of(name: str, company: str, phones) -> set[str]:
-    return _cut(name) | _cut(company) | {"t:" + phone_tail(p) for p in phones}
+    return (_cut(name, characters=True) | _cut(company, characters=False)
+            | {"t:" + phone_tail(p) for p in phones})
 
 
 def _query_terms(q: str) -> list[str]:

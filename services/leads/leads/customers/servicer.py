@@ -73,10 +73,9 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
                                     idempotency.protobuf_codec(response_type))
 
     def _message(self, s, caller: Caller, c, *, duplicates: bool = False) -> pb.Customer:
-        phones = records.phones_of(s, [c.id])[c.id]
         full = scope.sees_personal_data(caller, c, self.settings.unmasked_roles)
         dups = records.possible_duplicates(s, caller, c) if duplicates else []
-        return convert.customer(c, phones, full=full, possible_duplicate_ids=dups)
+        return convert.customer(c, full=full, possible_duplicate_ids=dups)
 
     # ---- customers -------------------------------------------------------------------
     def CreateCustomer(self, request, context):
@@ -119,15 +118,14 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
                             owner_id=request.owner_id, stage=request.stage,
                             channel_id=request.channel_id, tag=request.tag,
                             region=request.region, sort=request.sort)
-        with self.db.read() as s:
-            page = records.list_page(s, caller, f, request.page_size, request.page_token)
-            phones = records.phones_of(s, [c.id for c in page.rows])
-            unmasked = self.settings.unmasked_roles
-            return pb.ListCustomersResponse(
-                customers=[convert.customer(c, phones[c.id],
-                                            full=scope.sees_personal_data(caller, c, unmasked))
-                           for c in page.rows],
-                next_page_token=page.next_token)
+        with self.db.read_connection() as connection:
+            page = records.list_page(connection, caller, f, request.page_size,
+                                     request.page_token)
+        unmasked = self.settings.unmasked_roles
+        return pb.ListCustomersResponse(
+            customers=[convert.customer(c, full=scope.sees_personal_data(caller, c, unmasked))
+                       for c in page.rows],
+            next_page_token=page.next_token)
 
     def UpdateCustomer(self, request, context):
         caller = self._writer()

@@ -59,6 +59,9 @@ class Customer(Base):
     company_size: Mapped[str] = mapped_column(String(50), default="")
     source_channel_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     campaign_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # the phones in E.164, the primary first (also in customer_phones, which holds the
+    # duplicate rule and the lookups): read with the row, no second query per customer
+    phone_numbers: Mapped[list] = mapped_column(JSON, default=list)
     tags: Mapped[list] = mapped_column(JSON, default=list)     # also in customer_tags
     roles: Mapped[list] = mapped_column(JSON, default=list)
     stage: Mapped[str] = mapped_column(String(16), default="lead")

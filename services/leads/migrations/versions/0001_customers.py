@@ -44,6 +44,7 @@ def upgrade() -> None:
     sa.Column('company_size', sa.String(length=50), nullable=False),
     sa.Column('source_channel_id', sa.String(length=64), nullable=True),
     sa.Column('campaign_id', sa.String(length=64), nullable=True),
+    sa.Column('phone_numbers', sa.JSON(), nullable=False),
     sa.Column('tags', sa.JSON(), nullable=False),
     sa.Column('roles', sa.JSON(), nullable=False),
     sa.Column('stage', sa.String(length=16), nullable=False),

@@ -51,7 +51,7 @@ def test_update_fields_are_checked_one_by_one():
 
 def test_search_terms_cover_characters_pairs_words_and_phone_tails():
     terms = search.terms_of("张三丰", "Star 科技", ["+8613900001234"])
-    assert {"张", "三", "丰", "张三", "三丰", "star", "科", "技", "科技", "t:1234"} == terms
+    assert {"张", "三", "丰", "张三", "三丰", "star", "科技", "t:1234"} == terms
     assert search._query_terms("三丰 STAR") == ["三丰", "star"]
     assert search._query_terms("张") == ["张"]
 
