@@ -37,12 +37,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "gateway"))
 sys.path.insert(0, str(HERE))
 
+import pika  # noqa: E402
 from bench_gateway import (  # noqa: E402
     AMQP_URI,
-    BENCH_EXCHANGE,
     REDIS_URL,
-    declare_audit_queue,
-    drop_audit_queue,
     ensure_wrk,
     free_port,
     loadavg,
@@ -55,6 +53,29 @@ from kit import testing  # noqa: E402
 from seed_customers import sample, seed  # noqa: E402
 
 PYTHON = sys.executable
+# Its own audit exchange and queue (another bench running beside it drops the shared ones).
+BENCH_EXCHANGE = f"bench.leads.events.{uuid.uuid4().hex[:8]}"
+BENCH_QUEUE = f"bench.leads.audit.{uuid.uuid4().hex[:8]}"
+
+
+def declare_audit_queue() -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URI))
+    channel = connection.channel()
+    channel.exchange_declare(BENCH_EXCHANGE, "topic", durable=True)
+    # durable, persistent messages as in production; capped so no backlog stays behind
+    channel.queue_declare(BENCH_QUEUE, durable=True,
+                          arguments={"x-max-length": 50_000, "x-overflow": "drop-head"})
+    channel.queue_bind(BENCH_QUEUE, BENCH_EXCHANGE, "crm.gateway.audit.recorded.v1")
+    connection.close()
+
+
+def drop_audit_queue() -> None:
+    with contextlib.suppress(Exception):
+        connection = pika.BlockingConnection(pika.URLParameters(AMQP_URI))
+        channel = connection.channel()
+        channel.queue_delete(BENCH_QUEUE)
+        channel.exchange_delete(BENCH_EXCHANGE)
+        connection.close()
 BIN = Path(PYTHON).parent
 LOGIN = {"username": "cs1", "password": "educrm-demo"}
 ROW = "{:<10} {:<34} {:>7} {:>8} {:>9} {:>8} {:>9} {:>9}"

@@ -113,3 +113,24 @@ def test_a_leavers_customers_go_to_the_successor_then_to_the_manager(system, htt
                      timeout=60, message="sales2's customers did not reach manager1")
     manager = owners(http, users["manager1"], owner_id=ids["manager1"])
     assert manager == [ids["manager1"]] * expected
+
+
+def test_no_process_logs_a_full_phone_or_id_number(system, http, users):
+    """Lookups put the numbers in query strings and bodies; no log line may hold them whole
+    (the JSON formatter masks stand-alone numbers, the services never log bodies)."""
+    phone, card = "13766660099", "11010519491231002X"
+    # (sales1 and sales2 have left by now: their tokens are refused)
+    created = http.post("/v1/customers", headers=users["sales3"]["headers"],
+                        json={"name": "日志", "phone": phone, "id_card": card})
+    assert created.status_code in (201, 409), created.text
+    for params in ({"phone": f"+86{phone}"}, {"phone": phone}, {"id_card": card},
+                   {"q": phone[-6:]}):
+        assert http.get("/v1/customers", params=params,
+                        headers=users["cs1"]["headers"]).status_code == 200
+    bad = http.post("/v1/customers", headers=users["sales3"]["headers"],
+                    json={"name": "日志", "phone": "10012345678", "id_card": card[:-1] + "0"})
+    assert bad.status_code == 422
+    for name in ("gateway", "leads-api", "leads-worker"):
+        text = system.log(name)
+        for secret in (phone, card, card[:-1] + "0", "10012345678"):
+            assert secret not in text, (name, secret)
