@@ -64,13 +64,13 @@ bench: install servers
 	$(BIN)/python bench/gateway/bench_read_path.py
 	$(BIN)/python bench/bus/bench_outbox.py
 	$(BIN)/python bench/bus/bench_audit_ingest.py
-	$(BIN)/python bench/leads/bench_customer_search.py
+	$(BIN)/python bench/leads/bench_customer_lookups.py
 
 bench-gateway: bench
 
 bench-leads: install servers
 	@tools/ensure_servers.sh postgres
-	$(BIN)/python bench/leads/bench_customer_search.py
+	$(BIN)/python bench/leads/bench_customer_lookups.py
 
 bench-scheduling: install
 	$(BIN)/python services/scheduling/bench/cbctt_bench.py --time-limit $${TIME_LIMIT:-30}

@@ -2,11 +2,11 @@
 """Customer search through the gateway (the real leads api on PostgreSQL), beside the gateway's
 floor (`GET /v1/me`: authentication, gate, audit, no service call) measured in the same run.
 
-    python bench/leads/bench_customer_search.py [--sizes 100000,1000000] [--connections 64]
+    python bench/leads/bench_customer_lookups.py [--sizes 100000,1000000] [--connections 64]
                                                 [--duration 8] [--rounds 3]
 
 Per size: a throw-away PostgreSQL database, leads migrated and seeded with N synthetic
-customers (bench/leads/seed_customers.py: COPY of what the service writes), identity migrated
+customers (bench/leads/seed_customer_rows.py: COPY of what the service writes), identity migrated
 and demo-seeded, then the real identity api, leads api and gateway processes. wrk (1 thread)
 runs each lookup as customer service (scope all, phones in full), rotating over 1,000
 different customers so no single row stays hot:
@@ -50,7 +50,7 @@ from bench_gateway import (  # noqa: E402
 )
 from bench_read_path import cpu_seconds, stop  # noqa: E402
 from kit import testing  # noqa: E402
-from seed_customers import sample, seed  # noqa: E402
+from seed_customer_rows import sample, seed  # noqa: E402
 
 PYTHON = sys.executable
 # Its own audit exchange and queue (another bench running beside it drops the shared ones).

@@ -3,7 +3,7 @@ what the service itself would write: normalised phones (E.164), valid GB 11643 I
 the search terms (leads.customers.search) and owners spread over a few salespeople in two
 departments and regions. Deterministic for a given N (seeded random stream).
 
-    python bench/leads/seed_customers.py URL N
+    python bench/leads/seed_customer_rows.py URL N
 
 `sample(n)` gives the keys of some seeded customers (phones, ID numbers, a name) for the
 lookups of the bench.
