@@ -44,6 +44,7 @@ class SystemUnderTest:
     gateway_url: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     scheduling_target: str | None = None
+    leads_target: str | None = None
 
     def run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
         result = subprocess.run(argv, env=self.env, cwd=REPO, capture_output=True, text=True,
@@ -89,21 +90,26 @@ class SystemUnderTest:
 
         testing.wait_for(ready, timeout=timeout, interval=0.2,
                          message="the system did not become ready")
-        if self.scheduling_target:  # not (yet) among the gateway's readiness checks
-            testing.wait_for(lambda: ready() and grpc_serving(self.scheduling_target),
-                             timeout=timeout, interval=0.2,
-                             message="the scheduling api did not become ready")
+        # optional in the gateway's readiness checks: waited for here
+        for name, target in (("scheduling", self.scheduling_target),
+                             ("leads", self.leads_target)):
+            if target:
+                testing.wait_for(lambda t=target: ready() and grpc_serving(t),
+                                 timeout=timeout, interval=0.2,
+                                 message=f"the {name} api did not become ready")
 
 
 @contextlib.contextmanager
-def running_system(tmp_path: Path, *, scheduling: bool = True,
+def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = False,
                    **overrides: str) -> Iterator[SystemUnderTest]:
     """Migrate, seed and start identity (api + worker), scheduling (api + worker, unless
-    `scheduling=False`) and the gateway."""
+    `scheduling=False`), leads (api + worker, with `leads=True`) and the gateway."""
     with testing.postgres_database("educrm_e2e") as identity_db, \
             testing.postgres_database("educrm_e2e_sched") as scheduling_db, \
+            testing.postgres_database("educrm_e2e_leads") as leads_db, \
             testing.amqp_vhost("educrm_e2e") as amqp_uri:
         gateway_port, identity_port, scheduling_port = free_port(), free_port(), free_port()
+        leads_port = free_port()
         env = {
             **os.environ,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -121,6 +127,12 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
             "EDUCRM_SCHEDULING_WORKER_METRICS_PORT": str(free_port()),
             "EDUCRM_SCHEDULING_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
             "EDUCRM_GATEWAY_SCHEDULING_TARGET": f"127.0.0.1:{scheduling_port}",
+            "EDUCRM_LEADS_DATABASE_URL": leads_db,
+            "EDUCRM_LEADS_GRPC_PORT": str(leads_port),
+            "EDUCRM_LEADS_METRICS_PORT": str(free_port()),
+            "EDUCRM_LEADS_WORKER_METRICS_PORT": str(free_port()),
+            "EDUCRM_LEADS_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
+            "EDUCRM_GATEWAY_LEADS_TARGET": f"127.0.0.1:{leads_port}",
             "EDUCRM_GATEWAY_PORT": str(gateway_port),
             "EDUCRM_GATEWAY_REDIS_PREFIX": f"educrm:e2e:{uuid.uuid4().hex[:8]}:",
             "EDUCRM_INTERNAL_TOKEN": uuid.uuid4().hex,
@@ -128,7 +140,8 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
         }
         system = SystemUnderTest(
             env=env, var_dir=tmp_path, gateway_url=f"http://127.0.0.1:{gateway_port}",
-            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None)
+            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None,
+            leads_target=f"127.0.0.1:{leads_port}" if leads else None)
         try:
             system.run(str(BIN / "educrm-bus"), "declare")
             system.run(str(BIN / "educrm-migrate"), "identity")
@@ -140,6 +153,11 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
                 system.run(sys.executable, "-m", "scheduling.demo_seed")
                 system.start("scheduling-api", sys.executable, "-m", "scheduling.api")
                 system.start("scheduling-worker", sys.executable, "-m", "scheduling.worker")
+            if leads:
+                system.run(str(BIN / "educrm-migrate"), "leads")
+                system.run(sys.executable, "-m", "leads.demo_seed")
+                system.start("leads-api", sys.executable, "-m", "leads.api")
+                system.start("leads-worker", sys.executable, "-m", "leads.worker")
             system.start("gateway", sys.executable, "-m", "gateway")
             system.wait_ready()
             yield system

@@ -25,7 +25,8 @@ Stub = TypeVar("Stub")
 
 def problem_from_rpc_error(error: grpc.aio.AioRpcError) -> Problem:
     info = grpc_errors.error_info(error)  # reason and zh text from kit's trailers
-    return from_grpc_error(info.code, info.message, info.reason, info.message_zh)
+    return from_grpc_error(info.code, info.message, info.reason, info.message_zh,
+                           extra=info.details)
 
 
 class ServiceClient(Generic[Stub]):

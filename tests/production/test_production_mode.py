@@ -30,6 +30,8 @@ COMMANDS = {
     "identity-worker": [sys.executable, "-m", "identity.worker"],
     "scheduling-api": [sys.executable, "-m", "scheduling.api"],
     "scheduling-worker": [sys.executable, "-m", "scheduling.worker"],
+    "leads-api": [sys.executable, "-m", "leads.api"],
+    "leads-worker": [sys.executable, "-m", "leads.worker"],
     "gateway": [sys.executable, "-m", "gateway"],
     "seed_demo": [sys.executable, "tools/seed_demo.py"],
 }
@@ -48,6 +50,10 @@ EXPECTED = {
                        "EDUCRM_SCHEDULING_GRPC_TLS_KEY",
                        "EDUCRM_SCHEDULING_GRPC_TLS_CA"],
     "scheduling-worker": [DEMO, DB.format("SCHEDULING"), AMQP.format("SCHEDULING")],
+    "leads-api": [DEMO, DB.format("LEADS"), AMQP.format("LEADS"), "EDUCRM_INTERNAL_TOKEN",
+                  "EDUCRM_LEADS_GRPC_TLS_CERT", "EDUCRM_LEADS_GRPC_TLS_KEY",
+                  "EDUCRM_LEADS_GRPC_TLS_CA"],
+    "leads-worker": [DEMO, DB.format("LEADS"), AMQP.format("LEADS")],
     "gateway": [DEMO, AMQP.format("GATEWAY"), "EDUCRM_GATEWAY_INTERNAL_TOKEN",
                 "EDUCRM_GATEWAY_GRPC_TLS_CA"],
 }
@@ -65,12 +71,14 @@ def base_env(var_dir: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def databases():
-    """Migrated throw-away PostgreSQL databases of identity and scheduling."""
+    """Migrated throw-away PostgreSQL databases of identity, scheduling and leads."""
     with testing.postgres_database("educrm_prod_id") as identity_url, \
-            testing.postgres_database("educrm_prod_sched") as scheduling_url:
+            testing.postgres_database("educrm_prod_sched") as scheduling_url, \
+            testing.postgres_database("educrm_prod_leads") as leads_url:
         migrate.upgrade("identity", identity_url)
         migrate.upgrade("scheduling", scheduling_url)
-        yield {"identity": identity_url, "scheduling": scheduling_url}
+        migrate.upgrade("leads", leads_url)
+        yield {"identity": identity_url, "scheduling": scheduling_url, "leads": leads_url}
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +92,7 @@ def clean_production(tmp_path_factory, databases) -> dict[str, str]:
     return {**base_env(tmp),
             "EDUCRM_IDENTITY_DATABASE_URL": databases["identity"],
             "EDUCRM_SCHEDULING_DATABASE_URL": databases["scheduling"],
+            "EDUCRM_LEADS_DATABASE_URL": databases["leads"],
             "EDUCRM_AMQP_URI": "amqps://educrm:pw@mq.internal:5671/educrm",
             "EDUCRM_INTERNAL_TOKEN": "a-long-random-shared-secret",
             "EDUCRM_IDENTITY_SIGNING_KEY_PATH": str(tmp / "signing.pem"),

@@ -1,0 +1,155 @@
+"""Events produced by leads, and leads' subscriptions.
+
+Owner: the leads engineers; each area adds its types below its own heading. Payloads carry
+ids and business fields, never phone or ID-card numbers (partners bind to these exchanges).
+"""
+from .definitions import (
+    ID,
+    NULLABLE_ID,
+    TEXT,
+    TIMESTAMP,
+    EventType,
+    object_schema,
+    register,
+    subscribe,
+)
+
+# ---- customers ------------------------------------------------------------------------------
+
+_STAGE = {"enum": ["lead", "prospect", "enrolled", "alumni"]}
+_TEXTS = {"type": "array", "items": TEXT}
+_OWNER = {
+    "owner_id": NULLABLE_ID,
+    "owner_department_id": NULLABLE_ID,
+    "owner_region_id": NULLABLE_ID,
+    "owner_channel_id": NULLABLE_ID,
+}
+
+register(EventType(
+    type="crm.leads.customer.created.v1",
+    description="A customer record was created (a new person; its creator owns it).",
+    subject="the customer id",
+    schema=object_schema("CustomerCreated", {
+        "customer_id": ID,
+        "name": TEXT,
+        "stage": _STAGE,
+        "roles": _TEXTS,
+        "tags": _TEXTS,
+        "source_channel_id": NULLABLE_ID,
+        "campaign_id": NULLABLE_ID,
+        **_OWNER,
+        "created_by": TEXT,
+        "created_at": TIMESTAMP,
+    }, ["customer_id", "stage", "owner_id", "created_at"]),
+    example={"customer_id": "c-42", "name": "张三", "stage": "lead", "roles": ["student"],
+             "tags": ["vip"], "source_channel_id": "ch-7", "campaign_id": None,
+             "owner_id": "u-1001", "owner_department_id": "dep-3", "owner_region_id": "reg-1",
+             "owner_channel_id": None, "created_by": "u-1001",
+             "created_at": "2025-09-01T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.customer.updated.v1",
+    description="A customer's profile changed; `changed_fields` names what changed (personal "
+                "numbers are named, never carried).",
+    subject="the customer id",
+    schema=object_schema("CustomerUpdated", {
+        "customer_id": ID,
+        "changed_fields": _TEXTS,
+        "stage": _STAGE,
+        "valid": {"type": "boolean"},
+        "version": {"type": "integer", "minimum": 1},
+        "updated_by": TEXT,
+        "updated_at": TIMESTAMP,
+    }, ["customer_id", "changed_fields", "stage", "valid", "version", "updated_at"]),
+    example={"customer_id": "c-42", "changed_fields": ["stage", "phones"], "stage": "prospect",
+             "valid": True, "version": 3, "updated_by": "u-1001",
+             "updated_at": "2025-09-02T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.customer.merged.v1",
+    description="Two records of one person were merged: `merged_id` is kept, marked merged "
+                "into `survivor_id`, which took its phones, claims and history. Consumers "
+                "holding `merged_id` should re-point to `survivor_id`.",
+    subject="the survivor's customer id",
+    schema=object_schema("CustomerMerged", {
+        "survivor_id": ID,
+        "merged_id": ID,
+        "field_sources": {"type": "object", "additionalProperties": {
+            "enum": ["survivor", "merged"]}},
+        "merged_by": TEXT,
+        "merged_at": TIMESTAMP,
+    }, ["survivor_id", "merged_id", "merged_at"]),
+    example={"survivor_id": "c-42", "merged_id": "c-43", "field_sources": {"company": "merged"},
+             "merged_by": "u-2001", "merged_at": "2025-09-03T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.customer.owner_changed.v1",
+    description="A customer changed hands: an approved claim, a manager's arbitration, or a "
+                "handover when the owner left (`reason`).",
+    subject="the customer id",
+    schema=object_schema("CustomerOwnerChanged", {
+        "customer_id": ID,
+        "previous_owner_id": NULLABLE_ID,
+        **_OWNER,
+        "reason": {"enum": ["claim", "arbitration", "handover", "channel_rule"]},
+        "protected_until": {"type": ["string", "null"], "format": "date-time"},
+        "changed_by": TEXT,
+        "changed_at": TIMESTAMP,
+    }, ["customer_id", "previous_owner_id", "owner_id", "reason", "changed_at"]),
+    example={"customer_id": "c-42", "previous_owner_id": "u-1001", "owner_id": "u-1002",
+             "owner_department_id": "dep-3", "owner_region_id": "reg-1",
+             "owner_channel_id": None, "reason": "handover", "protected_until": None,
+             "changed_by": "system:handover", "changed_at": "2025-10-01T00:00:05Z"},
+))
+
+_CLAIM = {
+    "claim_id": ID,
+    "customer_id": ID,
+    "claimant_id": ID,
+    "channel_id": NULLABLE_ID,
+}
+_CLAIM_EXAMPLE = {"claim_id": "cl-5", "customer_id": "c-42", "claimant_id": "u-1002",
+                  "channel_id": None}
+
+register(EventType(
+    type="crm.leads.claim.requested.v1",
+    description="An ownership claim (报备) on a customer another holds under protection waits "
+                "for a manager's arbitration.",
+    subject="the customer id",
+    schema=object_schema("ClaimRequested", {
+        **_CLAIM, "current_owner_id": NULLABLE_ID, "requested_at": TIMESTAMP,
+    }, ["claim_id", "customer_id", "claimant_id", "requested_at"]),
+    example={**_CLAIM_EXAMPLE, "current_owner_id": "u-1001",
+             "requested_at": "2025-09-04T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.claim.approved.v1",
+    description="An ownership claim was approved (at once by the rules, or by a manager): the "
+                "claimant owns the customer until `protected_until`.",
+    subject="the customer id",
+    schema=object_schema("ClaimApproved", {
+        **_CLAIM, "decided_by": TEXT, "protected_until": TIMESTAMP, "decided_at": TIMESTAMP,
+    }, ["claim_id", "customer_id", "claimant_id", "decided_by", "protected_until",
+        "decided_at"]),
+    example={**_CLAIM_EXAMPLE, "decided_by": "u-2001",
+             "protected_until": "2025-10-04T08:00:00Z", "decided_at": "2025-09-04T09:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.claim.rejected.v1",
+    description="An ownership claim was rejected (by the rules or by a manager).",
+    subject="the customer id",
+    schema=object_schema("ClaimRejected", {
+        **_CLAIM, "decided_by": TEXT, "decision_note": TEXT, "decided_at": TIMESTAMP,
+    }, ["claim_id", "customer_id", "claimant_id", "decided_by", "decided_at"]),
+    example={**_CLAIM_EXAMPLE, "decided_by": "u-2001", "decision_note": "已有跟进",
+             "decided_at": "2025-09-04T09:00:00Z"},
+))
+
+# Leads' read model of staff (for handovers) and the handover itself.
+subscribe("leads", "record_staff_member", "crm.identity.user.created.v1")
+subscribe("leads", "hand_over", "crm.identity.user.left.v1")

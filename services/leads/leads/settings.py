@@ -1,0 +1,43 @@
+"""Leads settings (kit.settings: defaults here, then EDUCRM_CONFIG YAML, then the environment,
+`EDUCRM_LEADS_<FIELD>` before `EDUCRM_<FIELD>`)."""
+from __future__ import annotations
+
+import dataclasses
+
+from kit import settings as kit_settings
+
+SERVICE = "leads"
+
+
+@dataclasses.dataclass(frozen=True)
+class LeadsSettings:
+    env: str = "development"
+    database_url: str = dataclasses.field(default_factory=lambda: kit_settings.sqlite_url(SERVICE))
+    amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/"
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 50052
+    metrics_port: int = 9102
+    worker_metrics_port: int = 9202
+    identity_address: str = "127.0.0.1:50051"  # for the access-token verification keys
+
+    # Ownership claims (报备): how long an approved claim protects its owner, and what a
+    # second claim on a protected customer does: "queue" (a manager arbitrates) or "refuse".
+    protection_days: int = 30
+    collision_policy: str = "queue"
+    # Channel versus direct: "first_wins" (the holder keeps it, the rule above applies) or
+    # "channel_wins" (a claim through a channel takes a customer held directly at once).
+    channel_rule: str = "first_wins"
+    # Roles that see phones and ID numbers in full on any customer in their scope; everyone
+    # else sees them masked, except on the customers they own themselves.
+    unmasked_roles: tuple[str, ...] = ("admin", "general_manager", "customer_service")
+    # Roles that arbitrate claims (within their data scope).
+    arbiter_roles: tuple[str, ...] = ("admin", "general_manager", "director",
+                                      "department_manager")
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def load(environ=None) -> LeadsSettings:
+    return kit_settings.load(LeadsSettings, SERVICE, environ)
