@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 
 from kit.db import Database
-from sqlalchemy import ColumnElement, and_, false, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -64,7 +64,9 @@ def due_condition(p: PoolPolicy, now: dt.datetime) -> ColumnElement[bool]:
 
 
 def warning_condition(p: PoolPolicy, now: dt.datetime) -> ColumnElement[bool]:
-    """Within K days of a rule and not warned in this period of that rule."""
+    """Within K days of a rule, not warned in this period of that rule, and not due yet (a
+    customer that became due while the return step ran is returned by the next sweep, not
+    warned)."""
     if not p.warning_days:
         return false()
     warned = Customer.pool_warned_at
@@ -79,7 +81,7 @@ def warning_condition(p: PoolPolicy, now: dt.datetime) -> ColumnElement[bool]:
         cut = now - dt.timedelta(days=p.deal_days - p.warning_days)
         rules.append(and_(_deal_late(cut), or_(warned.is_(None),
                                                warned < Customer.owned_since)))
-    return or_(*rules) if rules else false()
+    return and_(or_(*rules), not_(due_condition(p, now))) if rules else false()
 
 
 def _serialize_on_sqlite(s: Session, now: dt.datetime) -> None:
