@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from ..support import BJ_SALES, NORTH, PEOPLE, TOKENS, phone
 
 # The support module's people plus more Beijing sellers (teams for the assignment rules).
-PEOPLE = {**PEOPLE, **{f"sales{n}": (("sales",), "own", BJ_SALES, NORTH) for n in (4, 5, 6)}}
+PEOPLE = {**PEOPLE, **{f"sales{n}": (("sales",), "own", BJ_SALES, NORTH) for n in (4, 5, 6, 7)}}
 
 
 def as_(user: str) -> tuple[tuple[str, str], ...]:
@@ -114,3 +114,27 @@ def staff(db: Database, *users: str) -> None:
                 dept, region
             row.left = False
             s.add(row)
+
+
+@contextlib.contextmanager
+def sales_cap(api: PoolApi, cap: int) -> Iterator[None]:
+    """The pool policy with this cap for sales (others 500) while the block runs."""
+    from contracts.leads import public_pool_pb2 as pb
+    admin = as_("admin")
+
+    def put(sales: int) -> None:
+        current = api.pool.GetPoolSettings(pb.GetPoolSettingsRequest(),
+                                           metadata=admin).settings
+        wanted = pb.PoolSettings(enabled=True, follow_up_days=current.follow_up_days,
+                                 deal_days=current.deal_days,
+                                 warning_days=current.warning_days, version=current.version,
+                                 caps=[pb.HoldingCap(role="*", max_customers=500),
+                                       pb.HoldingCap(role="sales", max_customers=sales)])
+        api.pool.UpdatePoolSettings(pb.UpdatePoolSettingsRequest(settings=wanted),
+                                    metadata=admin)
+
+    put(cap)
+    try:
+        yield
+    finally:
+        put(200)

@@ -12,7 +12,7 @@ from contracts.leads import public_pool_pb2 as pb
 from kit import grpc_errors
 
 from ..support import error_of
-from .helpers import as_, create, customer, events, running_pool_api, to_pool
+from .helpers import as_, create, customer, events, running_pool_api, sales_cap, to_pool
 
 
 @pytest.fixture(scope="module")
@@ -108,20 +108,9 @@ def test_two_claims_at_once_one_wins_the_other_is_refused(api):
 
 
 def test_claiming_beyond_the_cap_is_refused_with_both_languages(api):
-    current = api.pool.GetPoolSettings(pb.GetPoolSettingsRequest(),
-                                       metadata=as_("admin")).settings
-    held = 2
-    wanted = pb.PoolSettings(enabled=True, follow_up_days=current.follow_up_days,
-                             deal_days=current.deal_days, warning_days=current.warning_days,
-                             caps=[pb.HoldingCap(role="*", max_customers=500),
-                                   pb.HoldingCap(role="sales", max_customers=held)],
-                             version=current.version)
-    saved = api.pool.UpdatePoolSettings(pb.UpdatePoolSettingsRequest(settings=wanted),
-                                        metadata=as_("admin")).settings
-    try:
-        assert saved.version == current.version + 1 and saved.updated_by == "admin"
-        # sales6 holds `held` customers (created), then tries one more from the pool
-        for _ in range(held):
+    with sales_cap(api, 2):
+        # sales6 holds two customers (created), then tries one more from the pool
+        for _ in range(2):
             create(api.customers, "sales6")
         extra = create(api.customers, "sales1")
         to_pool(api.db, extra)
@@ -133,17 +122,36 @@ def test_claiming_beyond_the_cap_is_refused_with_both_languages(api):
         assert info.details == {"held": 2, "cap": 2}
         assert info.message_zh == "您已持有 2 位客户，已达上限 2，请先释放部分客户再领取"
         assert customer(api.db, extra).owner_id is None
-    finally:
-        latest = api.pool.GetPoolSettings(pb.GetPoolSettingsRequest(),
-                                          metadata=as_("admin")).settings
-        restore = pb.PoolSettings()
-        restore.CopyFrom(current)
-        restore.version = latest.version
-        del restore.caps[:]
-        restore.caps.extend([pb.HoldingCap(role="*", max_customers=500),
-                             pb.HoldingCap(role="sales", max_customers=200)])
-        api.pool.UpdatePoolSettings(pb.UpdatePoolSettingsRequest(settings=restore),
-                                    metadata=as_("admin"))
+
+
+def test_one_person_claiming_two_at_once_stays_within_the_cap(api):
+    with sales_cap(api, 1):
+        for _round in range(3):
+            ids = [create(api.customers, "sales1") for _ in range(2)]
+            for cid in ids:
+                to_pool(api.db, cid)
+            barrier = threading.Barrier(2)
+            outcomes: list[object] = []
+
+            def claim(cid: str, barrier=barrier, outcomes=outcomes) -> None:
+                barrier.wait()
+                try:
+                    outcomes.append(api.pool.ClaimPoolCustomer(
+                        pb.ClaimPoolCustomerRequest(customer_id=cid),
+                        metadata=as_("sales7")).held)
+                except grpc.RpcError as error:
+                    outcomes.append(_info(error))
+            threads = [threading.Thread(target=claim, args=(cid,)) for cid in ids]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            # sales7 holds nobody before each round: exactly one of the two claims fits
+            assert sorted(outcomes, key=str) == sorted(
+                [1, (grpc.StatusCode.FAILED_PRECONDITION, "pool.cap_reached")], key=str)
+            owners = [customer(api.db, cid).owner_id for cid in ids]
+            assert sorted(owners, key=str) == sorted([None, "sales7"], key=str)
+            to_pool(api.db, ids[owners.index("sales7")])  # given back for the next round
 
 
 def test_settings_are_for_admins_and_versioned(api):
