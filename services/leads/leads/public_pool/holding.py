@@ -8,11 +8,15 @@ writes (its conditional UPDATE of the customer) before it counts.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kit.errors import FailedPrecondition
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..models import Customer
+from ..settings import LeadsSettings
+from . import policy as pool_policy
 
 
 def lock_holder(s: Session, user_id: str) -> None:
@@ -45,3 +49,19 @@ def cap_reached(held_now: int, cap: int) -> FailedPrecondition:
         reason="pool.cap_reached",
         message_zh=f"您已持有 {held_now} 位客户，已达上限 {cap}，请先释放部分客户再领取",
         details={"held": held_now, "cap": cap})
+
+
+def ensure_can_hold(s: Session, user_id: str, roles: Iterable[str],
+                    settings: LeadsSettings) -> tuple[int, int]:
+    """For any path that gives `user_id` one more customer (the pool's claims; the customers
+    area's claims of an unowned customer should call it too): the holder lock, then the
+    count against the cap of `roles`. Returns (held now, cap); raises `pool.cap_reached`.
+    Call it before writing the customer row (locks go holder first, then the customer, as
+    the pool's claim and the assignment take them); on SQLite after some other write of the
+    transaction (a claim row), which took the write lock (see the module doc)."""
+    cap = pool_policy.load(s, settings).cap_for(roles)
+    lock_holder(s, user_id)
+    held_now = held(s, user_id)
+    if held_now >= cap:
+        raise cap_reached(held_now, cap)
+    return held_now, cap

@@ -179,3 +179,17 @@ def test_settings_are_for_admins_and_versioned(api):
     teacher = error_of(lambda: api.pool.ListPoolCustomers(pb.ListPoolCustomersRequest(),
                                                           metadata=as_("teacher1")))
     assert _info(teacher) == (grpc.StatusCode.PERMISSION_DENIED, "pool.denied")
+
+
+def test_the_cap_check_other_areas_call(api):
+    from kit.errors import FailedPrecondition
+    from leads.public_pool.holding import ensure_can_hold
+    create(api.customers, "sales4")
+    with api.db.session() as s:
+        held, cap = ensure_can_hold(s, "sales4", ["sales"], api.settings)
+        assert cap == 200 and held >= 1
+    with sales_cap(api, held), api.db.session() as s:
+        with pytest.raises(FailedPrecondition) as raised:
+            ensure_can_hold(s, "sales4", ["sales"], api.settings)
+        assert (raised.value.reason, raised.value.details) == (
+            "pool.cap_reached", {"held": held, "cap": held})
