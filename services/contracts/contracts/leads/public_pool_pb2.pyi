@@ -62,7 +62,7 @@ class UpdatePoolSettingsResponse(_message.Message):
     def __init__(self, settings: _Optional[_Union[PoolSettings, _Mapping]] = ...) -> None: ...
 
 class PoolCustomer(_message.Message):
-    __slots__ = ("id", "masked_name", "masked_phone", "region", "tags", "stage", "source_channel_id", "pool_region_id", "pool_department_id", "in_pool_since", "pool_reason", "previous_owner_id", "created_at")
+    __slots__ = ("id", "masked_name", "masked_phone", "region", "tags", "stage", "source_channel_id", "pool_region_id", "pool_department_id", "in_pool_since", "pool_reason", "created_at")
     ID_FIELD_NUMBER: _ClassVar[int]
     MASKED_NAME_FIELD_NUMBER: _ClassVar[int]
     MASKED_PHONE_FIELD_NUMBER: _ClassVar[int]
@@ -74,7 +74,6 @@ class PoolCustomer(_message.Message):
     POOL_DEPARTMENT_ID_FIELD_NUMBER: _ClassVar[int]
     IN_POOL_SINCE_FIELD_NUMBER: _ClassVar[int]
     POOL_REASON_FIELD_NUMBER: _ClassVar[int]
-    PREVIOUS_OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     id: str
     masked_name: str
@@ -87,9 +86,8 @@ class PoolCustomer(_message.Message):
     pool_department_id: str
     in_pool_since: _timestamp_pb2.Timestamp
     pool_reason: str
-    previous_owner_id: str
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., masked_name: _Optional[str] = ..., masked_phone: _Optional[str] = ..., region: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., stage: _Optional[str] = ..., source_channel_id: _Optional[str] = ..., pool_region_id: _Optional[str] = ..., pool_department_id: _Optional[str] = ..., in_pool_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pool_reason: _Optional[str] = ..., previous_owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., masked_name: _Optional[str] = ..., masked_phone: _Optional[str] = ..., region: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., stage: _Optional[str] = ..., source_channel_id: _Optional[str] = ..., pool_region_id: _Optional[str] = ..., pool_department_id: _Optional[str] = ..., in_pool_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pool_reason: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListPoolCustomersRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "tag", "region", "reason")

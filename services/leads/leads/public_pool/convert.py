@@ -6,7 +6,7 @@ from contracts.leads import public_pool_pb2 as pb
 from kit.logs import mask_phone
 
 from ..customers.convert import timestamp
-from ..models import AssignmentRule, Customer, CustomerPhone
+from ..models import AssignmentRule, Customer
 from .assignment import Decision
 from .policy import PoolPolicy
 from .pool import mask_name
@@ -26,16 +26,14 @@ def policy(msg: pb.PoolSettings) -> PoolPolicy:
                       caps={c.role: c.max_customers for c in msg.caps})
 
 
-def pool_customer(c: Customer, phones: list[CustomerPhone], previous_owner_id: str = ""
-                  ) -> pb.PoolCustomer:
-    primary = phones[0].phone if phones else ""
+def pool_customer(c: Customer, primary_phone: str) -> pb.PoolCustomer:
     return pb.PoolCustomer(
-        id=c.id, masked_name=mask_name(c.name), masked_phone=mask_phone(primary),
+        id=c.id, masked_name=mask_name(c.name), masked_phone=mask_phone(primary_phone),
         region=c.region, tags=list(c.tags), stage=c.stage,
         source_channel_id=c.source_channel_id or "", pool_region_id=c.owner_region_id or "",
         pool_department_id=c.owner_department_id or "",
         in_pool_since=timestamp(c.pool_entered_at), pool_reason=c.pool_reason or "",
-        previous_owner_id=previous_owner_id, created_at=timestamp(c.created_at))
+        created_at=timestamp(c.created_at))
 
 
 def rule(r: AssignmentRule) -> pb.AssignmentRule:

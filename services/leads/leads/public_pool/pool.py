@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..customers import claims
 from ..customers import scope as customer_scope
 from ..customers.records import OwnerPlacement
-from ..models import Customer, CustomerTag
+from ..models import Customer, CustomerPhone, CustomerTag
 from . import events, holding, scope
 from .policy import DEAL, FOLLOW_UP, PoolPolicy
 
@@ -58,6 +58,14 @@ def list_page(s: Session, caller: Caller, f: PoolFilters, size: int, token: str
     return pagination.keyset_page(s, stmt, [Customer.pool_entered_at, Customer.id],
                                   token=token, size=pagination.page_size(size),
                                   list_name=name, descending=True)
+
+
+def primary_phones(s: Session, customer_ids: list[str]) -> dict[str, str]:
+    """Each customer's primary phone (E.164), to be shown masked."""
+    if not customer_ids:
+        return {}
+    return dict(s.execute(select(CustomerPhone.customer_id, CustomerPhone.phone).where(
+        CustomerPhone.customer_id.in_(customer_ids), CustomerPhone.primary.is_(True))).all())
 
 
 @dataclasses.dataclass(frozen=True)

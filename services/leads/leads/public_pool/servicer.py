@@ -18,7 +18,6 @@ from kit.db import Database
 from kit.errors import InvalidArgument, PermissionDenied
 from kit.grpc_context import current_caller, idempotency_key
 
-from ..customers.records import phones_of
 from ..customers.servicer import WRITER_ROLES
 from ..models import utcnow
 from ..settings import LeadsSettings
@@ -93,9 +92,9 @@ class PublicPoolServicer(_Base, pb_grpc.PublicPoolServiceServicer):
         f = pool.PoolFilters(tag=request.tag, region=request.region, reason=request.reason)
         with self.db.session() as s:
             page = pool.list_page(s, caller, f, request.page_size, request.page_token)
-            phones = phones_of(s, [c.id for c in page.rows])
+            phones = pool.primary_phones(s, [c.id for c in page.rows])
             return pb.ListPoolCustomersResponse(
-                customers=[convert.pool_customer(c, phones[c.id]) for c in page.rows],
+                customers=[convert.pool_customer(c, phones.get(c.id, "")) for c in page.rows],
                 next_page_token=page.next_token)
 
     def ClaimPoolCustomer(self, request, context):
