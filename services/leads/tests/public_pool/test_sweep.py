@@ -154,3 +154,22 @@ def test_two_sweepers_at_once_return_each_customer_exactly_once(api):
         assert len(events(api.db, "crm.leads.customer.returned_to_pool.v1", cid)) == 1
         owner_events = events(api.db, "crm.leads.customer.owner_changed.v1", cid)
         assert [e["reason"] for e in owner_events] == ["returned_to_pool"]
+
+
+def test_a_customer_already_due_is_returned_not_warned(api):
+    from leads.public_pool import policy as pool_policy
+    from leads.public_pool.sweep import due_condition, warning_condition
+
+    now = dt.datetime.now(dt.UTC)
+    due = create(api.customers, "sales1")
+    near = create(api.customers, "sales1")
+    held_since(api.db, due, 31, now=now)
+    held_since(api.db, near, 28, now=now)
+    p = pool_policy.defaults(api.settings)
+    with api.db.session() as s:
+        ids = [due, near]
+        warn = set(s.scalars(select(m.Customer.id).where(
+            m.Customer.id.in_(ids), warning_condition(p, now))))
+        returned = set(s.scalars(select(m.Customer.id).where(
+            m.Customer.id.in_(ids), due_condition(p, now))))
+    assert (warn, returned) == ({near}, {due})
