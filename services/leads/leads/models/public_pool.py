@@ -2,8 +2,12 @@
 
 Columns on customers (declared here, so the customers model stays the customers area's):
 - `last_follow_up_at`, `last_deal_at`: the latest follow-up / deal (public_pool.activity);
-- `owned_since`: when the current owner got the customer (the clocks of the pool rules start
-  there); `pool_entered_at` / `pool_reason`: set while nobody owns the customer (in the pool);
+- `owned_since`: when the current owner got the customer; `pool_entered_at` / `pool_reason`:
+  set while nobody owns the customer (in the pool);
+- the rules' clocks, kept so that the sweep finds due customers by an index range:
+  `follow_up_clock_at` (the later of the claim and the last follow-up: the follow-up rule
+  counts from it) and `deal_clock_at` (the claim, while no deal came since; NULL after one);
+  NULL while in the pool;
 - `pool_warned_at`: when the owner was last warned that the customer is about to return.
 The ownership columns are kept by an attribute event on `Customer.owner_id`, so that every
 change of owner (a claim, an arbitration, a handover, a merge, an assignment) restarts the
@@ -25,9 +29,16 @@ Customer.owned_since = mapped_column(DateTime(timezone=True), nullable=True)
 Customer.pool_entered_at = mapped_column(DateTime(timezone=True), nullable=True)
 Customer.pool_reason = mapped_column(String(32), nullable=True)
 Customer.pool_warned_at = mapped_column(DateTime(timezone=True), nullable=True)
-# The sweep walks owned customers by how long they have been held; the pool lists newest
-# arrivals first within a region (or overall for the `all` scope).
-Index("ix_customers_owned_since", Customer.owned_since, Customer.id)
+Customer.follow_up_clock_at = mapped_column(DateTime(timezone=True), nullable=True)
+Customer.deal_clock_at = mapped_column(DateTime(timezone=True), nullable=True)
+# The stages the sweep sends back to the pool (students are not), and the sweep's two ranges
+# over them; the pool lists newest arrivals first within a region (or overall).
+SWEPT_STAGES = ("lead", "prospect")
+_SWEPT = Customer.stage.in_(SWEPT_STAGES)
+Index("ix_customers_follow_up_clock", Customer.follow_up_clock_at,
+      postgresql_where=_SWEPT, sqlite_where=_SWEPT)
+Index("ix_customers_deal_clock", Customer.deal_clock_at,
+      postgresql_where=_SWEPT, sqlite_where=_SWEPT)
 Index("ix_customers_pool_region", Customer.owner_region_id, Customer.pool_entered_at,
       Customer.id)
 Index("ix_customers_pool", Customer.pool_entered_at, Customer.id)
@@ -41,12 +52,12 @@ def _owner_changed(target: Customer, value, oldvalue, _initiator) -> None:
         return
     now = utcnow()
     if value:
-        target.owned_since = now
+        target.owned_since = target.follow_up_clock_at = target.deal_clock_at = now
         target.pool_entered_at = None
         target.pool_reason = None
         target.pool_warned_at = None
     else:
-        target.owned_since = None
+        target.owned_since = target.follow_up_clock_at = target.deal_clock_at = None
         target.pool_entered_at = now
         target.pool_reason = UNOWNED  # the pool's return sets its own reason after this
 

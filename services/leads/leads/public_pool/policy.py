@@ -54,19 +54,17 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def due(policy: PoolPolicy, owned_since: dt.datetime, last_follow_up_at: dt.datetime | None,
-        last_deal_at: dt.datetime | None) -> Due | None:
-    """The earliest return of a customer held since `owned_since`: N days after the later of
-    the claim and the last follow-up; M days after the claim unless a deal came since.
-    None: no rule applies (a deal since the claim and the follow-up rule off)."""
-    owned_since = aware(owned_since)
-    last_fu, last_deal = aware(last_follow_up_at), aware(last_deal_at)
+def due(policy: PoolPolicy, follow_up_clock_at: dt.datetime | None,
+        deal_clock_at: dt.datetime | None) -> Due | None:
+    """The earliest return of a held customer: N days after its follow-up clock (the later of
+    the claim and the last follow-up), M days after its deal clock (the claim, while no deal
+    came since; None after one). None: no rule applies."""
+    fu_clock, deal_clock = aware(follow_up_clock_at), aware(deal_clock_at)
     dues = []
-    if policy.follow_up_days:
-        clock = max(owned_since, last_fu) if last_fu else owned_since
-        dues.append(Due(FOLLOW_UP, clock + dt.timedelta(days=policy.follow_up_days)))
-    if policy.deal_days and (last_deal is None or last_deal < owned_since):
-        dues.append(Due(DEAL, owned_since + dt.timedelta(days=policy.deal_days)))
+    if policy.follow_up_days and fu_clock is not None:
+        dues.append(Due(FOLLOW_UP, fu_clock + dt.timedelta(days=policy.follow_up_days)))
+    if policy.deal_days and deal_clock is not None:
+        dues.append(Due(DEAL, deal_clock + dt.timedelta(days=policy.deal_days)))
     return min(dues, key=lambda d: (d.at, d.rule)) if dues else None
 
 

@@ -1,9 +1,10 @@
 """The sweep the worker runs on a timer: owned customers past a rule return to the pool, and
 owners are warned K days before, once per customer per period.
 
-A period is the stretch a rule's clock measures: for the follow-up rule, since the later of
-the claim and the last follow-up (a new follow-up starts a new period); for the deal rule,
-since the claim. `pool_warned_at` later than the period's start means "warned already".
+A period is the stretch a rule's clock measures (models/public_pool.py): for the follow-up
+rule, since the later of the claim and the last follow-up (a new follow-up starts a new
+period); for the deal rule, since the claim. `pool_warned_at` later than the clock means
+"warned already". Each rule is an index range over its clock.
 
 Batches of `batch_size`, each its own transaction, so a large backlog neither holds locks for
 long nor is lost to one failure; every step re-reads the clocks, so running the sweep again
@@ -23,6 +24,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from ..models import Customer, PoolSweepRun, utcnow
+from ..models.public_pool import SWEPT_STAGES
 from ..settings import LeadsSettings
 from . import events
 from . import policy as pool_policy
@@ -30,7 +32,6 @@ from .policy import PoolPolicy
 from .pool import return_to_pool
 
 log = logging.getLogger(__name__)
-SWEPT_STAGES = ("lead", "prospect")  # students are not sent back to the pool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,47 +41,40 @@ class SweepResult:
 
 
 def _held() -> ColumnElement[bool]:
-    return and_(Customer.owner_id.is_not(None), Customer.owned_since.is_not(None),
-                Customer.merged_into_id.is_(None), Customer.stage.in_(SWEPT_STAGES))
+    # the stage condition is the clock indexes' own (partial indexes over these stages)
+    return and_(Customer.stage.in_(SWEPT_STAGES), Customer.owner_id.is_not(None),
+                Customer.merged_into_id.is_(None))
 
 
-def _follow_up_late(cut: dt.datetime) -> ColumnElement[bool]:
-    return and_(Customer.owned_since < cut, or_(Customer.last_follow_up_at.is_(None),
-                                                Customer.last_follow_up_at < cut))
-
-
-def _deal_late(cut: dt.datetime) -> ColumnElement[bool]:
-    return and_(Customer.owned_since < cut, or_(Customer.last_deal_at.is_(None),
-                                                Customer.last_deal_at < Customer.owned_since))
+def _before(clock, cut: dt.datetime) -> ColumnElement[bool]:
+    # false, never NULL, for a stopped clock: the conditions are negated below
+    return and_(clock.is_not(None), clock < cut)
 
 
 def due_condition(p: PoolPolicy, now: dt.datetime) -> ColumnElement[bool]:
+    """Past a rule: one index range per rule over its clock."""
     rules = []
     if p.follow_up_days:
-        rules.append(_follow_up_late(now - dt.timedelta(days=p.follow_up_days)))
+        rules.append(_before(Customer.follow_up_clock_at,
+                             now - dt.timedelta(days=p.follow_up_days)))
     if p.deal_days:
-        rules.append(_deal_late(now - dt.timedelta(days=p.deal_days)))
+        rules.append(_before(Customer.deal_clock_at, now - dt.timedelta(days=p.deal_days)))
     return or_(*rules) if rules else false()
 
 
 def warning_condition(p: PoolPolicy, now: dt.datetime) -> ColumnElement[bool]:
-    """Within K days of a rule, not warned in this period of that rule, and not due yet (a
-    customer that became due while the return step ran is returned by the next sweep, not
-    warned)."""
+    """Within K days of a rule, not warned since that rule's clock last started, and not due
+    yet (a customer that became due while the return step ran is returned by the next sweep,
+    not warned)."""
     if not p.warning_days:
         return false()
     warned = Customer.pool_warned_at
     rules = []
-    if p.follow_up_days:
-        cut = now - dt.timedelta(days=p.follow_up_days - p.warning_days)
-        rules.append(and_(_follow_up_late(cut), or_(
-            warned.is_(None), warned < Customer.owned_since,
-            and_(Customer.last_follow_up_at.is_not(None),
-                 warned < Customer.last_follow_up_at))))
-    if p.deal_days:
-        cut = now - dt.timedelta(days=p.deal_days - p.warning_days)
-        rules.append(and_(_deal_late(cut), or_(warned.is_(None),
-                                               warned < Customer.owned_since)))
+    for days, clock in ((p.follow_up_days, Customer.follow_up_clock_at),
+                        (p.deal_days, Customer.deal_clock_at)):
+        if days:
+            rules.append(and_(_before(clock, now - dt.timedelta(days=days - p.warning_days)),
+                              or_(warned.is_(None), warned < clock)))
     return and_(or_(*rules), not_(due_condition(p, now))) if rules else false()
 
 
@@ -94,8 +88,7 @@ def _serialize_on_sqlite(s: Session, now: dt.datetime) -> None:
 
 
 def _batch(s: Session, condition: ColumnElement[bool], size: int) -> list[Customer]:
-    stmt = (select(Customer).where(_held(), condition)
-            .order_by(Customer.owned_since, Customer.id).limit(size))
+    stmt = select(Customer).where(_held(), condition).order_by(Customer.id).limit(size)
     if s.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return list(s.scalars(stmt))
@@ -125,7 +118,7 @@ def sweep(db: Database, settings: LeadsSettings, *, now: dt.datetime | None = No
         rows = _batch(s, due_condition(p, now), size)
         n = 0
         for c in rows:
-            due = pool_policy.due(p, c.owned_since, c.last_follow_up_at, c.last_deal_at)
+            due = pool_policy.due(p, c.follow_up_clock_at, c.deal_clock_at)
             if due is not None and due.at <= now:
                 return_to_pool(s, c, due.rule, now)
                 n += 1
@@ -134,7 +127,7 @@ def sweep(db: Database, settings: LeadsSettings, *, now: dt.datetime | None = No
     def warnings(s: Session, p: PoolPolicy) -> tuple[int, int]:
         rows = _batch(s, warning_condition(p, now), size)
         for c in rows:
-            due = pool_policy.due(p, c.owned_since, c.last_follow_up_at, c.last_deal_at)
+            due = pool_policy.due(p, c.follow_up_clock_at, c.deal_clock_at)
             events.pool_warning(s, c, due.rule, due.at, now)
             c.pool_warned_at = now
         return len(rows), len(rows)

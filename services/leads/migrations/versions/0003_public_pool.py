@@ -13,6 +13,7 @@ branch_labels = None
 depends_on = None
 
 _TS = sa.DateTime(timezone=True)
+_SWEPT = sa.text("stage IN ('lead', 'prospect')")
 
 
 def upgrade() -> None:
@@ -23,14 +24,19 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("pool_entered_at", _TS, nullable=True))
         batch_op.add_column(sa.Column("pool_reason", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("pool_warned_at", _TS, nullable=True))
-        batch_op.create_index("ix_customers_owned_since", ["owned_since", "id"], unique=False)
+        batch_op.add_column(sa.Column("follow_up_clock_at", _TS, nullable=True))
+        batch_op.add_column(sa.Column("deal_clock_at", _TS, nullable=True))
+        batch_op.create_index("ix_customers_follow_up_clock", ["follow_up_clock_at"],
+                              unique=False, postgresql_where=_SWEPT, sqlite_where=_SWEPT)
+        batch_op.create_index("ix_customers_deal_clock", ["deal_clock_at"], unique=False,
+                              postgresql_where=_SWEPT, sqlite_where=_SWEPT)
         batch_op.create_index("ix_customers_pool_region",
                               ["owner_region_id", "pool_entered_at", "id"], unique=False)
         batch_op.create_index("ix_customers_pool", ["pool_entered_at", "id"], unique=False)
     # Customers held before this revision: their clock starts at their last change (the
     # latest claim or handover changed `updated_at`); unowned ones are in the pool.
-    op.execute("UPDATE customers SET owned_since = updated_at "
-               "WHERE owner_id IS NOT NULL AND owned_since IS NULL")
+    op.execute("UPDATE customers SET owned_since = updated_at, follow_up_clock_at = updated_at, "
+               "deal_clock_at = updated_at WHERE owner_id IS NOT NULL AND owned_since IS NULL")
     op.execute("UPDATE customers SET pool_entered_at = updated_at, pool_reason = 'unowned' "
                "WHERE owner_id IS NULL AND pool_entered_at IS NULL")
 
@@ -84,7 +90,10 @@ def downgrade() -> None:
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index("ix_customers_pool")
         batch_op.drop_index("ix_customers_pool_region")
-        batch_op.drop_index("ix_customers_owned_since")
-        for column in ("pool_warned_at", "pool_reason", "pool_entered_at", "owned_since",
-                       "last_deal_at", "last_follow_up_at"):
+        batch_op.drop_index("ix_customers_deal_clock", postgresql_where=_SWEPT,
+                            sqlite_where=_SWEPT)
+        batch_op.drop_index("ix_customers_follow_up_clock", postgresql_where=_SWEPT,
+                            sqlite_where=_SWEPT)
+        for column in ("deal_clock_at", "follow_up_clock_at", "pool_warned_at", "pool_reason",
+                       "pool_entered_at", "owned_since", "last_deal_at", "last_follow_up_at"):
             batch_op.drop_column(column)

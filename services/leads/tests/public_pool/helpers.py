@@ -71,15 +71,18 @@ def create(stub: cpb_grpc.CustomerServiceStub, owner: str, name: str = "赵六",
 def held_since(db: Database, customer_id: str, days_ago: float, *,
                follow_up_days_ago: float | None = None,
                deal_days_ago: float | None = None, now: dt.datetime | None = None) -> None:
-    """Move a held customer's clocks back: claimed `days_ago`, last follow-up and deal."""
+    """Move a held customer's clocks back, as if claimed `days_ago`, with its last follow-up
+    and deal that long ago (the rules' clocks as claims, follow-ups and deals leave them)."""
     now = now or dt.datetime.now(dt.UTC)
-    values = {"owned_since": now - dt.timedelta(days=days_ago)}
-    if follow_up_days_ago is not None:
-        values["last_follow_up_at"] = now - dt.timedelta(days=follow_up_days_ago)
-    if deal_days_ago is not None:
-        values["last_deal_at"] = now - dt.timedelta(days=deal_days_ago)
+    since = now - dt.timedelta(days=days_ago)
+    follow_up = now - dt.timedelta(days=follow_up_days_ago) if follow_up_days_ago is not None \
+        else None
+    deal = now - dt.timedelta(days=deal_days_ago) if deal_days_ago is not None else None
     with db.session() as s:
-        s.execute(update(m.Customer).where(m.Customer.id == customer_id).values(**values))
+        s.execute(update(m.Customer).where(m.Customer.id == customer_id).values(
+            owned_since=since, last_follow_up_at=follow_up, last_deal_at=deal,
+            follow_up_clock_at=max(since, follow_up) if follow_up else since,
+            deal_clock_at=None if deal and deal >= since else since))
 
 
 def to_pool(db: Database, customer_id: str) -> None:

@@ -21,30 +21,27 @@ def days(n: float) -> dt.timedelta:
     return dt.timedelta(days=n)
 
 
-def test_the_follow_up_clock_starts_at_the_later_of_claim_and_follow_up():
-    assert due(POLICY, T0, None, None).at == T0 + days(30)
-    assert due(POLICY, T0, None, None).rule == FOLLOW_UP
-    assert due(POLICY, T0, T0 + days(20), None).at == T0 + days(50)
-    # a follow-up before the current owner's claim does not count for them
-    assert due(POLICY, T0, T0 - days(5), None).at == T0 + days(30)
-
-
-def test_the_deal_rule_runs_from_the_claim_until_a_deal():
-    kept_busy = due(POLICY, T0, T0 + days(85), None)
+def test_each_rule_is_due_its_days_after_its_clock():
+    first = due(POLICY, T0, T0)
+    assert (first.rule, first.at) == (FOLLOW_UP, T0 + days(30))
+    # followed up on day 20: the follow-up rule counts from then
+    assert due(POLICY, T0 + days(20), T0).at == T0 + days(50)
+    # kept busy with follow-ups but no deal: the deal rule comes first
+    kept_busy = due(POLICY, T0 + days(85), T0)
     assert (kept_busy.rule, kept_busy.at) == (DEAL, T0 + days(90))
-    dealt = due(POLICY, T0, T0 + days(85), T0 + days(10))
+    # a deal since the claim stopped the deal clock
+    dealt = due(POLICY, T0 + days(85), None)
     assert (dealt.rule, dealt.at) == (FOLLOW_UP, T0 + days(115))
-    # a deal before this claim (another owner's) does not stop the rule
-    assert due(POLICY, T0, T0 + days(85), T0 - days(1)).rule == DEAL
     naive = dt.datetime(2026, 1, 1, 8, 0)  # SQLite's naive UTC
-    assert due(POLICY, naive, None, None).at == T0 + days(30)
+    assert due(POLICY, naive, naive).at == T0 + days(30)
 
 
 def test_rules_switched_off():
-    off = PoolPolicy(follow_up_days=0, deal_days=0, warning_days=0)
-    assert due(off, T0, None, None) is None
+    assert due(PoolPolicy(follow_up_days=0, deal_days=0, warning_days=0), T0, T0) is None
     only_deal = PoolPolicy(follow_up_days=0, deal_days=60, warning_days=0)
-    assert due(only_deal, T0, None, T0 + days(1)) is None
+    assert due(only_deal, T0, None) is None
+    assert due(only_deal, T0, T0).at == T0 + days(60)
+    assert due(POLICY, None, None) is None  # in the pool: no clocks
 
 
 def test_caps_are_the_highest_of_a_persons_roles():

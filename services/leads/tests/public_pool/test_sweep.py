@@ -101,12 +101,15 @@ def test_a_deal_stops_the_deal_rule_and_a_new_owner_restarts_the_clocks(api):
         assert activity.record_deal(s, cid, now - dt.timedelta(hours=1))
     assert sweep(api.db, api.settings, now=now + dt.timedelta(days=5)).returned == 0
     row = customer(api.db, cid)
-    assert row.last_deal_at is not None and row.owner_id == "sales1"
-    # the owner changes (a handover, an arbitration...): the clock starts again
+    assert (row.owner_id, row.deal_clock_at) == ("sales1", None)
+    assert row.last_deal_at.replace(tzinfo=dt.UTC) == now - dt.timedelta(hours=1)
+    # the owner changes (a handover, an arbitration...): the clocks start again
     with api.db.session() as s:
         c = s.get(m.Customer, cid)
         c.owner_id = "sales2"
-    assert customer(api.db, cid).owned_since.replace(tzinfo=dt.UTC) >= now
+    row = customer(api.db, cid)
+    assert row.owned_since == row.follow_up_clock_at == row.deal_clock_at
+    assert row.owned_since.replace(tzinfo=dt.UTC) >= now
 
 
 def test_a_disabled_policy_sweeps_nothing_and_batches_cover_a_backlog(api):

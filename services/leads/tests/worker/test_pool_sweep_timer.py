@@ -66,8 +66,9 @@ def _held(db: Database, days_ago: int, phone: str) -> str:
         c = records.create(s, seller, rules.new_profile({"name": "钱七", "phones": [phone]}),
                            protection=dt.timedelta(days=30))
         s.flush()
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
         s.execute(update(m.Customer).where(m.Customer.id == c.id).values(
-            owned_since=dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)))
+            owned_since=since, follow_up_clock_at=since, deal_clock_at=since))
         return c.id
 
 
