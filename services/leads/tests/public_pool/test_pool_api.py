@@ -193,3 +193,15 @@ def test_the_cap_check_other_areas_call(api):
             ensure_can_hold(s, "sales4", ["sales"], api.settings)
         assert (raised.value.reason, raised.value.details) == (
             "pool.cap_reached", {"held": held, "cap": held})
+
+
+def test_a_branch_service_account_reads_its_regions_pool_over_grpc(api):
+    from ..support import NORTH, TOKENS
+    north = create(api.customers, "sales2")
+    to_pool(api.db, north)
+    desk = TOKENS.metadata("bj-campus-desk", "branch_integration", scope="department",
+                           dept="dep-bj-campus", region=NORTH)
+    listed = api.pool.ListPoolCustomers(pb.ListPoolCustomersRequest(page_size=200),
+                                        metadata=desk)
+    assert north in [c.id for c in listed.customers]
+    assert all(c.pool_region_id == NORTH for c in listed.customers)
