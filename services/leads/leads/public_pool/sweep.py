@@ -117,19 +117,21 @@ def sweep(db: Database, settings: LeadsSettings, *, now: dt.datetime | None = No
     def returns(s: Session, p: PoolPolicy) -> tuple[int, int]:
         rows = _batch(s, due_condition(p, now), size)
         n = 0
-        for c in rows:
-            due = pool_policy.due(p, c.follow_up_clock_at, c.deal_clock_at)
-            if due is not None and due.at <= now:
-                return_to_pool(s, c, due.rule, now)
-                n += 1
+        with s.no_autoflush:  # the batch's row changes go out together at commit
+            for c in rows:
+                due = pool_policy.due(p, c.follow_up_clock_at, c.deal_clock_at)
+                if due is not None and due.at <= now:
+                    return_to_pool(s, c, due.rule, now)
+                    n += 1
         return len(rows), n
 
     def warnings(s: Session, p: PoolPolicy) -> tuple[int, int]:
         rows = _batch(s, warning_condition(p, now), size)
-        for c in rows:
-            due = pool_policy.due(p, c.follow_up_clock_at, c.deal_clock_at)
-            events.pool_warning(s, c, due.rule, due.at, now)
-            c.pool_warned_at = now
+        with s.no_autoflush:
+            for c in rows:
+                due = pool_policy.due(p, c.follow_up_clock_at, c.deal_clock_at)
+                events.pool_warning(s, c, due.rule, due.at, now)
+                c.pool_warned_at = now
         return len(rows), len(rows)
 
     result = SweepResult(returned=_run(db, settings, now, size, returns),
