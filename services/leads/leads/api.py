@@ -15,6 +15,7 @@ from kit import grpc_server
 from kit.db import Database
 
 from .customers import servicer as customers
+from .public_pool import servicer as public_pool
 from .settings import LeadsSettings, load
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,10 @@ class Servicer:
 # One entry per area; an area adds its line here.
 SERVICERS: list[Servicer] = [
     Servicer(customers.ADD_TO_SERVER, customers.SERVICE_NAME, customers.CustomerServicer),
+    Servicer(public_pool.ADD_POOL_TO_SERVER, public_pool.POOL_SERVICE_NAME,
+             public_pool.PublicPoolServicer),
+    Servicer(public_pool.ADD_ASSIGNMENT_TO_SERVER, public_pool.ASSIGNMENT_SERVICE_NAME,
+             public_pool.AssignmentServicer),
 ]
 
 

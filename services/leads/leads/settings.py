@@ -33,6 +33,14 @@ class LeadsSettings:
     # Roles that arbitrate claims (within their data scope).
     arbiter_roles: tuple[str, ...] = ("admin", "general_manager", "director",
                                       "department_manager")
+    # Public pool (公海): the worker's sweep timer and batch size, who administers the pool
+    # policy and the assignment rules, and the policy used until an admin saves one.
+    pool_sweep_interval_seconds: float = 300.0
+    pool_sweep_batch_size: int = 200
+    pool_admin_roles: tuple[str, ...] = ("admin", "general_manager")
+    pool_follow_up_days: int = 30
+    pool_deal_days: int = 90
+    pool_warning_days: int = 3
 
     @property
     def production(self) -> bool:

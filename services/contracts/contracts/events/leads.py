@@ -94,7 +94,8 @@ register(EventType(
         "customer_id": ID,
         "previous_owner_id": NULLABLE_ID,
         **_OWNER,
-        "reason": {"enum": ["claim", "arbitration", "handover", "channel_rule"]},
+        "reason": {"enum": ["claim", "arbitration", "handover", "channel_rule",
+                            "returned_to_pool", "pool_claim", "assignment"]},
         "protected_until": {"type": ["string", "null"], "format": "date-time"},
         "changed_by": TEXT,
         "changed_at": TIMESTAMP,
@@ -153,3 +154,72 @@ register(EventType(
 # Leads' read model of staff (for handovers) and the handover itself.
 subscribe("leads", "record_staff_member", "crm.identity.user.created.v1")
 subscribe("leads", "hand_over", "crm.identity.user.left.v1")
+
+# ---- public pool (公海) and assignment --------------------------------------------------------
+
+_POOL_RULE = {"enum": ["no_follow_up", "no_deal"]}
+_HOLDER = {
+    "owner_id": ID,
+    "owner_department_id": NULLABLE_ID,
+    "owner_region_id": NULLABLE_ID,
+}
+
+register(EventType(
+    type="crm.leads.customer.pool_warning.v1",
+    description="A held customer returns to the public pool at `due_at` unless its owner "
+                "follows up (or closes a deal): sent `warning_days` before, once per customer "
+                "per period of the rule.",
+    subject="the customer id",
+    schema=object_schema("CustomerPoolWarning", {
+        "customer_id": ID, **_HOLDER, "rule": _POOL_RULE, "due_at": TIMESTAMP,
+        "warned_at": TIMESTAMP,
+    }, ["customer_id", "owner_id", "rule", "due_at", "warned_at"]),
+    example={"customer_id": "c-42", "owner_id": "u-1001", "owner_department_id": "dep-3",
+             "owner_region_id": "reg-1", "rule": "no_follow_up",
+             "due_at": "2025-10-01T08:00:00Z", "warned_at": "2025-09-28T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.customer.returned_to_pool.v1",
+    description="A held customer went back to the public pool by a rule (no follow-up for N "
+                "days, or no deal within M days of the claim); the owner was cleared (an "
+                "owner_changed event with reason `returned_to_pool` comes with it).",
+    subject="the customer id",
+    schema=object_schema("CustomerReturnedToPool", {
+        "customer_id": ID, "previous_owner_id": ID, "pool_department_id": NULLABLE_ID,
+        "pool_region_id": NULLABLE_ID, "rule": _POOL_RULE, "returned_at": TIMESTAMP,
+    }, ["customer_id", "previous_owner_id", "rule", "returned_at"]),
+    example={"customer_id": "c-42", "previous_owner_id": "u-1001",
+             "pool_department_id": "dep-3", "pool_region_id": "reg-1", "rule": "no_deal",
+             "returned_at": "2025-10-01T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.customer.claimed_from_pool.v1",
+    description="Someone took a customer from the public pool; they own it until "
+                "`protected_until` (an owner_changed event with reason `pool_claim` comes "
+                "with it).",
+    subject="the customer id",
+    schema=object_schema("CustomerClaimedFromPool", {
+        "customer_id": ID, **_HOLDER, "protected_until": TIMESTAMP, "claimed_at": TIMESTAMP,
+    }, ["customer_id", "owner_id", "protected_until", "claimed_at"]),
+    example={"customer_id": "c-42", "owner_id": "u-1002", "owner_department_id": "dep-3",
+             "owner_region_id": "reg-1", "protected_until": "2025-11-01T08:00:00Z",
+             "claimed_at": "2025-10-02T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.customer.assigned.v1",
+    description="An unowned customer was assigned by an assignment rule (`strategy`: "
+                "round_robin or least_load); an owner_changed event with reason `assignment` "
+                "comes with it.",
+    subject="the customer id",
+    schema=object_schema("CustomerAssigned", {
+        "customer_id": ID, **_HOLDER, "rule_id": ID,
+        "strategy": {"enum": ["round_robin", "least_load"]}, "assigned_by": TEXT,
+        "assigned_at": TIMESTAMP,
+    }, ["customer_id", "owner_id", "rule_id", "strategy", "assigned_at"]),
+    example={"customer_id": "c-42", "owner_id": "u-1003", "owner_department_id": "dep-3",
+             "owner_region_id": "reg-1", "rule_id": "r-1", "strategy": "round_robin",
+             "assigned_by": "u-admin", "assigned_at": "2025-10-02T08:00:00Z"},
+))

@@ -14,6 +14,7 @@ from .customers import (
     CustomerTag,
     StaffMember,
 )
+from .public_pool import AssignmentRule, PoolPolicyRow, PoolSweepRun  # noqa: F401 (pool area)
 
 __all__ = ["IDEMPOTENCY", "INBOX", "OUTBOX", "Base", "Claim", "Customer", "CustomerHistory",
            "CustomerPhone", "CustomerSearchTerm", "CustomerTag", "StaffMember", "new_id",
