@@ -33,6 +33,10 @@ class LeadsSettings:
     # Roles that arbitrate claims (within their data scope).
     arbiter_roles: tuple[str, ...] = ("admin", "general_manager", "director",
                                       "department_manager")
+    # Follow-ups: the days of the to-do list and plan statistics are this zone's; the worker
+    # looks for due plans this often.
+    follow_up_time_zone: str = "Asia/Shanghai"
+    plan_due_sweep_seconds: float = 30.0
 
     @property
     def production(self) -> bool:

@@ -2,6 +2,7 @@
 
 - keeps the staff read model from identity's user.created events;
 - hands a leaver's work over on identity's user.left (leads.handover: every area's steps);
+- writes each due follow-up plan's event once (a timer: follow_ups.due);
 - relays leads' outbox to RabbitMQ.
 Eventlet patching comes first, before anything else is imported.
 """
@@ -14,15 +15,31 @@ import os  # noqa: E402
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
 from kit.nameko_database import DatabaseProvider  # noqa: E402
+from nameko.timer import Timer  # noqa: E402
 
 from . import handover, production  # noqa: E402
 from .customers import events  # noqa: E402
 from .customers import handover as customers_handover  # noqa: E402, F401  (its step)
+from .follow_ups import due as plans_due  # noqa: E402
+from .follow_ups import handover as follow_ups_handover  # noqa: E402, F401  (its step)
 from .settings import load  # noqa: E402
 
 
 def _database_url() -> str:
     return load().database_url
+
+
+class SettingsTimer(Timer):
+    """nameko's Timer, its interval read from the settings when the container is set up
+    (nameko's own fixes it when the class is defined, i.e. at import)."""
+
+    def __init__(self, interval_setting: str, **kwargs) -> None:
+        self.interval_setting = interval_setting
+        super().__init__(interval=None, **kwargs)
+
+    def setup(self) -> None:
+        self.interval = float(getattr(load(), self.interval_setting))
+        super().setup()
 
 
 class LeadsWorker:
@@ -38,6 +55,10 @@ class LeadsWorker:
     @event_consumer(events.USER_LEFT)
     def hand_over(self, event: Envelope) -> None:
         handover.hand_over(self.db, event)
+
+    @SettingsTimer.decorator("plan_due_sweep_seconds")
+    def notify_due_plans(self) -> None:
+        plans_due.sweep(self.db)
 
 
 def main() -> None:

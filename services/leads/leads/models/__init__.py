@@ -14,7 +14,8 @@ from .customers import (
     CustomerTag,
     StaffMember,
 )
+from .follow_ups import FollowUp, FollowUpPlan, FollowUpPlanHistory, FollowUpType
 
 __all__ = ["IDEMPOTENCY", "INBOX", "OUTBOX", "Base", "Claim", "Customer", "CustomerHistory",
-           "CustomerPhone", "CustomerSearchTerm", "CustomerTag", "StaffMember", "new_id",
-           "utcnow"]
+           "CustomerPhone", "CustomerSearchTerm", "CustomerTag", "FollowUp", "FollowUpPlan",
+           "FollowUpPlanHistory", "FollowUpType", "StaffMember", "new_id", "utcnow"]
