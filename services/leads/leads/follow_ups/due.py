@@ -51,7 +51,7 @@ def notify(db: Database, plan_ids: list[str], now: dt.datetime) -> int:
 
 def sweep(db: Database, *, now: dt.datetime | None = None, batch: int = BATCH) -> int:
     """Notify every plan due by `now`; returns how many this sweep notified."""
-    now = now or utcnow()
+    now = (now or utcnow()).astimezone(dt.UTC)  # SQLite compares the stored text
     total = 0
     while True:
         ids = due_plan_ids(db, now, batch)
