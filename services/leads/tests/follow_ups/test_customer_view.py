@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from contracts.leads import follow_ups_pb2 as pb
-from leads.follow_ups import customer_view
+from leads.follow_ups import customer_merge, customer_view
 
 from ..support import as_
 from .support import customer_of, now, plan_on, running, ts
@@ -42,3 +42,17 @@ def test_recent_follow_ups_and_open_plans(api):
     assert [f.id for f in message.follow_ups] == recorded[::-1][:2]
     assert [(p.id, p.owner.user_id) for p in message.open_plans] == [(soon, "manager1"),
                                                                      (late, "sales1")]
+
+
+def test_a_merged_customer_s_follow_ups_and_plans_move_to_the_survivor(api):
+    survivor, merged = customer_of(api, "sales1"), customer_of(api, "sales1")
+    f = api.follow_ups.RecordFollowUp(pb.RecordFollowUpRequest(
+        customer_id=merged, follow_up=pb.FollowUpFields(type="call", content="旧档案")),
+        metadata=as_("sales1")).follow_up.id
+    p = plan_on(api, merged, "sales1").plan.id
+    with api.db.session() as s:
+        assert customer_merge.move_to_survivor(s, survivor, merged) == 2
+    with api.db.read() as s:
+        recent = customer_view.recent_for_customer(s, survivor)
+        assert ([x.id for x in recent.follow_ups], [x.id for x in recent.open_plans]) == (
+            [f], [p])
