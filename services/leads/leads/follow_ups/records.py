@@ -9,7 +9,7 @@ import datetime as dt
 from kit import pagination
 from kit.caller import Caller
 from kit.errors import FailedPrecondition, PermissionDenied
-from sqlalchemy import select
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
 
 from ..customers import records as customer_records
@@ -34,6 +34,15 @@ def contact(type_: str, occurred_at: dt.datetime | None, content: str, outcome: 
         content=rules.check_text_field("content", content, required=True),
         outcome=rules.check_text_field("outcome", outcome),
         next_step=rules.check_text_field("next_step", next_step))
+
+
+def begin_write(s: Session) -> None:
+    """On SQLite, take the database's write lock now (as BEGIN IMMEDIATE would): its driver
+    begins the transaction only at the first write, so the checks before it (the plan is
+    still open) would read outside it and two concurrent completions could both pass them.
+    PostgreSQL needs nothing: the rows are read FOR UPDATE."""
+    if s.get_bind().dialect.name == "sqlite":
+        s.execute(update(FollowUpType).where(false()).values(active=FollowUpType.active))
 
 
 def check_recorder(caller: Caller) -> None:

@@ -59,7 +59,12 @@ class FollowUpServicer(pb_grpc.FollowUpServiceServicer):
         key = idempotency_key() or getattr(request, "idempotency_key", "")
         print_ = idempotency.fingerprint([caller.user_id, idempotency.protobuf_fingerprint(
             request, exclude=("idempotency_key",))])
-        return idempotency.run_once(self.db, key, method, print_, apply,
+
+        def locked(s):
+            records.begin_write(s)
+            return apply(s)
+
+        return idempotency.run_once(self.db, key, method, print_, locked,
                                     idempotency.protobuf_codec(response_type))
 
     # ---- follow-ups ------------------------------------------------------------------

@@ -5,6 +5,7 @@ statistics' scope, and sales A never seeing or planning on sales B's customer.""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo
 
 import grpc
@@ -251,3 +252,38 @@ def test_to_do_lists_my_due_and_overdue_plans(api):
         pb.GetToDoRequest(), metadata=as_("sales2")).items]
     limited = api.follow_ups.GetToDo(pb.GetToDoRequest(limit=1), metadata=as_("cs1"))
     assert ([i.id for i in limited.items], limited.truncated) == ([overdue.id], True)
+
+
+def test_two_completions_of_one_plan_at_once_one_wins(api):
+    """Two people complete the same plan at the same moment (a barrier, two calls in
+    flight): one records the follow-up, the other is told the plan is no longer open."""
+    for _ in range(5):
+        c = customer_of(api, "sales1")
+        p = plan_on(api, c, "sales1").plan.id
+        barrier = threading.Barrier(2)
+        results: list = [None, None]
+
+        def complete(i: int, user: str, plan_id: str = p, gate=barrier, out=results) -> None:
+            gate.wait(timeout=30)
+            try:
+                out[i] = api.follow_ups.CompleteFollowUpPlan(pb.CompleteFollowUpPlanRequest(
+                    plan_id=plan_id, follow_up=pb.FollowUpFields(content=f"{user} 打了")),
+                    metadata=as_(user), timeout=30)
+            except grpc.RpcError as error:
+                out[i] = error
+
+        threads = [threading.Thread(target=complete, args=(i, u))
+                   for i, u in enumerate(("sales1", "manager1"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        won = [r for r in results if isinstance(r, pb.CompleteFollowUpPlanResponse)]
+        lost = [r for r in results if isinstance(r, grpc.RpcError)]
+        assert (len(won), len(lost)) == (1, 1), results
+        info = grpc_errors.error_info(lost[0])
+        assert (info.code, info.reason) == (grpc.StatusCode.FAILED_PRECONDITION,
+                                            "plan.not_open")
+        listed = api.follow_ups.ListFollowUps(pb.ListFollowUpsRequest(customer_id=c),
+                                              metadata=as_("sales1"))
+        assert [f.id for f in listed.follow_ups] == [won[0].follow_up.id]
