@@ -14,7 +14,7 @@ from leads import models as m
 from leads.follow_ups import hooks
 from sqlalchemy import func, select
 
-from ..support import as_, error_of
+from ..support import BJ_SALES, GZ_SALES, NORTH, SOUTH, TOKENS, as_, error_of
 from .support import customer_of, events_of, now, running, ts
 
 RECORDED = "crm.leads.follow_up.recorded.v1"
@@ -159,3 +159,24 @@ def test_idempotent_recording(api):
     again = api.follow_ups.RecordFollowUp(request, metadata=meta).follow_up
     assert again.id == first.id
     assert len(events_of(api.db, RECORDED, subject=c)) == 1
+
+
+def test_a_branch_desk_service_account_works_over_grpc(api):
+    """A branch's desk (service account, department scope) records and plans like a user."""
+    desk = TOKENS.metadata("bj-campus-desk", "branch_integration", scope="department",
+                           dept=BJ_SALES, region=NORTH)
+    c = customer_of(api, "sales1")
+    f = api.follow_ups.RecordFollowUp(pb.RecordFollowUpRequest(
+        customer_id=c, follow_up=pb.FollowUpFields(type="in_class_record",
+                                                   content="课堂签到后沟通")),
+        metadata=desk).follow_up
+    assert (f.recorded_by.user_id, f.type) == ("bj-campus-desk", "in_class_record")
+    plan = api.follow_ups.CreateFollowUpPlan(pb.CreateFollowUpPlanRequest(
+        customer_id=c, due_at=ts(now() + dt.timedelta(hours=1)), type="pre_class_talk"),
+        metadata=desk).plan
+    assert plan.owner.user_id == "bj-campus-desk"
+    south_desk = TOKENS.metadata("gz-campus-desk", "branch_integration", scope="department",
+                                 dept=GZ_SALES, region=SOUTH)
+    assert reason_of(lambda: api.follow_ups.ListFollowUps(
+        pb.ListFollowUpsRequest(customer_id=c), metadata=south_desk)) == (
+        grpc.StatusCode.NOT_FOUND, "customer.not_found")
