@@ -234,3 +234,21 @@ async def test_types_and_bad_input(gw):
     stats = await gw.client.get(f"{PLANS}/statistics?from=2026-01-01&to=2026-12-31",
                                 headers=gw.auth("u-alice"))
     assert_problem(stats, 422, "invalid-to")
+
+
+async def test_customer_view_sections_for_the_360_view():
+    """What customers' GET /v1/customers/{id} adds once GetCustomer carries the message."""
+    from contracts.leads import follow_ups_pb2 as pb
+    from gateway.routes.follow_ups import customer_view_sections
+
+    view = pb.CustomerFollowUps(
+        follow_ups=[pb.FollowUp(id="f-1", customer_id="c-1", type="call", content="x",
+                                recorded_by=pb.Person(user_id="u-1", name="alice"))],
+        open_plans=[pb.FollowUpPlan(id="p-1", customer_id="c-1", type="visit", status="open",
+                                    owner=pb.Person(user_id="u-2"))])
+    sections = customer_view_sections(view)
+    assert list(sections) == ["follow_ups", "plans"]
+    assert [(f["id"], f["recorded_by"]["user_id"], f["plan_id"]) for f in
+            sections["follow_ups"]] == [("f-1", "u-1", None)]
+    assert [(p["id"], p["owner"]["user_id"], p["due_at"]) for p in sections["plans"]] == [
+        ("p-1", "u-2", None)]

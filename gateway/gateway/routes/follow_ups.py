@@ -240,10 +240,11 @@ def plan_json(p: pb.FollowUpPlan) -> dict:
             "version": p.version}
 
 
-def customer_follow_ups_json(view: pb.CustomerFollowUps) -> dict:
-    """The 360° view's follow-ups section (customers' GetCustomer carries the message)."""
+def customer_view_sections(view: pb.CustomerFollowUps) -> dict:
+    """The 360° view's `follow_ups` and `plans` sections (customers' GetCustomer carries the
+    message): `view.update(customer_view_sections(response.follow_ups))`."""
     return {"follow_ups": [follow_up_json(f) for f in view.follow_ups],
-            "open_plans": [plan_json(p) for p in view.open_plans]}
+            "plans": [plan_json(p) for p in view.open_plans]}
 
 
 def _fields(body: FollowUpBody | CompletePlanBody) -> pb.FollowUpFields:

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kit.caller import Caller
 from sqlalchemy.orm import Session
@@ -36,6 +37,14 @@ class ToDoItem:
     overdue: bool
     summary: str
     detail: Any = None     # the area's row (e.g. a FollowUpPlan)
+
+
+def today_window(now: dt.datetime, zone: ZoneInfo, limit: int) -> Window:
+    """Due by the end of today in `zone`; `limit` 0 is the default, at most MAX_LIMIT."""
+    midnight = dt.datetime.combine(now.astimezone(zone).date() + dt.timedelta(days=1),
+                                   dt.time(), zone)
+    limit = DEFAULT_LIMIT if limit <= 0 else min(limit, MAX_LIMIT)
+    return Window(now, midnight.astimezone(dt.UTC), limit)
 
 
 ToDoSource = Callable[[Session, Caller, Window], list[ToDoItem]]

@@ -190,13 +190,9 @@ class FollowUpServicer(pb_grpc.FollowUpServiceServicer):
     def GetToDo(self, request, context):
         caller = self._caller()
         now = utcnow()
-        local = now.astimezone(self.zone)
-        end_of_day = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(),
-                                         self.zone).astimezone(dt.UTC)
-        limit = to_do.DEFAULT_LIMIT if request.limit <= 0 else min(request.limit,
-                                                                   to_do.MAX_LIMIT)
+        window = to_do.today_window(now, self.zone, request.limit)
         with self.db.read() as s:
-            items, truncated = to_do.collect(s, caller, to_do.Window(now, end_of_day, limit))
+            items, truncated = to_do.collect(s, caller, window)
             return pb.GetToDoResponse(items=[_to_do_item(i, now) for i in items],
                                       truncated=truncated)
 

@@ -119,3 +119,18 @@ def test_teammates():
     assert scope.teammate(s, director, "u3").user_id == "u3"   # within their region
     with pytest.raises(NotFound):
         scope.teammate(s, director, "u5")                      # the other region
+
+
+def test_to_do_window_ends_at_local_midnight():
+    from zoneinfo import ZoneInfo
+
+    from leads import to_do
+
+    zone = ZoneInfo("Asia/Shanghai")
+    # 17:30 UTC is 01:30 the next day in Shanghai: today there ends at 16:00 UTC next day
+    window = to_do.today_window(dt.datetime(2026, 11, 29, 17, 30, tzinfo=dt.UTC), zone, 0)
+    assert window.until == dt.datetime(2026, 11, 30, 16, 0, tzinfo=dt.UTC)
+    assert window.limit == to_do.DEFAULT_LIMIT
+    assert to_do.today_window(NOW, zone, 10_000).limit == to_do.MAX_LIMIT
+    assert to_do.today_window(NOW, zone, 7).until == dt.datetime(2026, 11, 29, 16, 0,
+                                                                 tzinfo=dt.UTC)
