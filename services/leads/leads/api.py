@@ -15,6 +15,7 @@ from kit import grpc_server
 from kit.db import Database
 
 from .customers import servicer as customers
+from .follow_ups import servicer as follow_ups
 from .public_pool import servicer as public_pool
 from .settings import LeadsSettings, load
 
@@ -35,6 +36,7 @@ SERVICERS: list[Servicer] = [
              public_pool.PublicPoolServicer),
     Servicer(public_pool.ADD_ASSIGNMENT_TO_SERVER, public_pool.ASSIGNMENT_SERVICE_NAME,
              public_pool.AssignmentServicer),
+    Servicer(follow_ups.ADD_TO_SERVER, follow_ups.SERVICE_NAME, follow_ups.FollowUpServicer),
 ]
 
 

@@ -41,6 +41,10 @@ class LeadsSettings:
     pool_follow_up_days: int = 30
     pool_deal_days: int = 90
     pool_warning_days: int = 3
+    # Follow-ups: the days of the to-do list and plan statistics are this zone's; the worker
+    # looks for due plans this often.
+    follow_up_time_zone: str = "Asia/Shanghai"
+    plan_due_sweep_seconds: float = 30.0
 
     @property
     def production(self) -> bool:

@@ -3,6 +3,7 @@
 - keeps the staff read model from identity's user.created events;
 - hands a leaver's work over on identity's user.left (leads.handover: every area's steps);
 - sweeps the public pool on a timer (public_pool.sweep: returns and warnings);
+- writes each due follow-up plan's event once (a timer: follow_ups.due);
 - relays leads' outbox to RabbitMQ.
 Eventlet patching comes first, before anything else is imported.
 """
@@ -15,26 +16,15 @@ import os  # noqa: E402
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
 from kit.nameko_database import DatabaseProvider  # noqa: E402
-from nameko.timer import Timer  # noqa: E402
+from kit.nameko_timer import SettingsTimer  # noqa: E402
 
 from . import handover, production  # noqa: E402
 from .customers import events  # noqa: E402
 from .customers import handover as customers_handover  # noqa: E402, F401  (its step)
+from .follow_ups import due as plans_due  # noqa: E402
+from .follow_ups import handover as follow_ups_handover  # noqa: E402, F401  (its step)
 from .public_pool import sweep as pool_sweep  # noqa: E402
 from .settings import load  # noqa: E402
-
-
-class SettingsTimer(Timer):
-    """nameko's Timer with its interval read from the settings at container setup (nameko's
-    own fixes it when the class is defined, i.e. in whatever environment first imported it)."""
-
-    def __init__(self, interval_setting: str, **kwargs) -> None:
-        self.interval_setting = interval_setting
-        super().__init__(interval=None, **kwargs)
-
-    def setup(self) -> None:
-        self.interval = float(getattr(load(), self.interval_setting))
-        super().setup()
 
 
 def _database_url() -> str:
@@ -55,9 +45,13 @@ class LeadsWorker:
     def hand_over(self, event: Envelope) -> None:
         handover.hand_over(self.db, event)
 
-    @SettingsTimer.decorator("pool_sweep_interval_seconds")
+    @SettingsTimer.decorator(load, "pool_sweep_interval_seconds")
     def sweep_public_pool(self) -> None:
         pool_sweep.sweep(self.db, load())
+
+    @SettingsTimer.decorator(load, "plan_due_sweep_seconds")
+    def notify_due_plans(self) -> None:
+        plans_due.sweep(self.db)
 
 
 def main() -> None:

@@ -223,3 +223,113 @@ register(EventType(
              "owner_region_id": "reg-1", "rule_id": "r-1", "strategy": "round_robin",
              "assigned_by": "u-admin", "assigned_at": "2025-10-02T08:00:00Z"},
 ))
+
+# ---- follow-ups and follow-up plans ---------------------------------------------------------
+# Ids, types and times only: no free text (a note may hold a phone number), no personal data.
+
+_FOLLOW_UP_TYPE = {"type": "string", "pattern": "^[a-z][a-z0-9_]{1,39}$"}
+_PLAN = {
+    "plan_id": ID,
+    "customer_id": ID,
+    "owner_id": NULLABLE_ID,
+    "owner_department_id": NULLABLE_ID,
+    "owner_region_id": NULLABLE_ID,
+    "type": _FOLLOW_UP_TYPE,
+    "due_at": TIMESTAMP,
+}
+_PLAN_EXAMPLE = {"plan_id": "p-7", "customer_id": "c-42", "owner_id": "u-1001",
+                 "owner_department_id": "dep-3", "owner_region_id": "reg-1", "type": "call",
+                 "due_at": "2025-09-05T02:00:00Z"}
+
+register(EventType(
+    type="crm.leads.follow_up.recorded.v1",
+    description="A contact with a customer was recorded (a call, visit, message, email, "
+                "pre-class talk, in-class record or a custom type); `plan_id` names the plan "
+                "it completed, if any. The content is not carried.",
+    subject="the customer id",
+    schema=object_schema("FollowUpRecorded", {
+        "follow_up_id": ID,
+        "customer_id": ID,
+        "type": _FOLLOW_UP_TYPE,
+        "occurred_at": TIMESTAMP,
+        "recorded_by": ID,
+        "recorder_department_id": NULLABLE_ID,
+        "recorder_region_id": NULLABLE_ID,
+        "plan_id": NULLABLE_ID,
+        "recorded_at": TIMESTAMP,
+    }, ["follow_up_id", "customer_id", "type", "occurred_at", "recorded_by", "recorded_at"]),
+    example={"follow_up_id": "f-9", "customer_id": "c-42", "type": "call",
+             "occurred_at": "2025-09-05T02:10:00Z", "recorded_by": "u-1001",
+             "recorder_department_id": "dep-3", "recorder_region_id": "reg-1",
+             "plan_id": "p-7", "recorded_at": "2025-09-05T02:12:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.follow_up_plan.created.v1",
+    description="A contact with a customer was planned for `owner_id` by `created_by`.",
+    subject="the customer id",
+    schema=object_schema("FollowUpPlanCreated", {
+        **_PLAN, "created_by": ID, "created_at": TIMESTAMP,
+    }, ["plan_id", "customer_id", "owner_id", "type", "due_at", "created_by", "created_at"]),
+    example={**_PLAN_EXAMPLE, "created_by": "u-1001", "created_at": "2025-09-04T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.follow_up_plan.due.v1",
+    description="A planned contact is due: emitted once per plan when its due time comes "
+                "(notify reminds its owner).",
+    subject="the customer id",
+    schema=object_schema("FollowUpPlanDue", {**_PLAN, "noticed_at": TIMESTAMP},
+                         ["plan_id", "customer_id", "owner_id", "type", "due_at",
+                          "noticed_at"]),
+    example={**_PLAN_EXAMPLE, "noticed_at": "2025-09-05T02:00:30Z"},
+))
+
+register(EventType(
+    type="crm.leads.follow_up_plan.completed.v1",
+    description="A plan was completed by recording its follow-up (`follow_up_id`).",
+    subject="the customer id",
+    schema=object_schema("FollowUpPlanCompleted", {
+        **_PLAN, "follow_up_id": ID, "completed_by": ID, "completed_at": TIMESTAMP,
+    }, ["plan_id", "customer_id", "owner_id", "follow_up_id", "completed_by", "completed_at"]),
+    example={**_PLAN_EXAMPLE, "follow_up_id": "f-9", "completed_by": "u-1001",
+             "completed_at": "2025-09-05T02:12:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.follow_up_plan.delegated.v1",
+    description="A plan changed owner: delegated to a teammate, or handed over when its owner "
+                "left (`reason`).",
+    subject="the customer id",
+    schema=object_schema("FollowUpPlanDelegated", {
+        **_PLAN, "previous_owner_id": NULLABLE_ID,
+        "reason": {"enum": ["delegate", "handover"]},
+        "changed_by": TEXT, "changed_at": TIMESTAMP,
+    }, ["plan_id", "customer_id", "owner_id", "previous_owner_id", "reason", "changed_at"]),
+    example={**_PLAN_EXAMPLE, "previous_owner_id": "u-1002", "reason": "delegate",
+             "changed_by": "u-1002", "changed_at": "2025-09-04T09:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.follow_up_plan.cancelled.v1",
+    description="A plan was cancelled.",
+    subject="the customer id",
+    schema=object_schema("FollowUpPlanCancelled", {
+        **_PLAN, "cancelled_by": ID, "cancelled_at": TIMESTAMP,
+    }, ["plan_id", "customer_id", "cancelled_by", "cancelled_at"]),
+    example={**_PLAN_EXAMPLE, "cancelled_by": "u-1001",
+             "cancelled_at": "2025-09-04T10:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.follow_up_plan.merged.v1",
+    description="Several open plans on one customer became one: `merged_plan_ids` are closed "
+                "(status merged) and `plan_id` keeps who asked for each.",
+    subject="the customer id",
+    schema=object_schema("FollowUpPlanMerged", {
+        **_PLAN, "merged_plan_ids": {"type": "array", "items": ID, "minItems": 1},
+        "merged_by": ID, "merged_at": TIMESTAMP,
+    }, ["plan_id", "customer_id", "merged_plan_ids", "merged_by", "merged_at"]),
+    example={**_PLAN_EXAMPLE, "merged_plan_ids": ["p-8"], "merged_by": "u-2001",
+             "merged_at": "2025-09-04T11:00:00Z"},
+))

@@ -14,8 +14,9 @@ from .customers import (
     CustomerTag,
     StaffMember,
 )
+from .follow_ups import FollowUp, FollowUpPlan, FollowUpPlanHistory, FollowUpType
 from .public_pool import AssignmentRule, PoolPolicyRow, PoolSweepRun  # noqa: F401 (pool area)
 
 __all__ = ["IDEMPOTENCY", "INBOX", "OUTBOX", "Base", "Claim", "Customer", "CustomerHistory",
-           "CustomerPhone", "CustomerSearchTerm", "CustomerTag", "StaffMember", "new_id",
-           "utcnow"]
+           "CustomerPhone", "CustomerSearchTerm", "CustomerTag", "FollowUp", "FollowUpPlan",
+           "FollowUpPlanHistory", "FollowUpType", "StaffMember", "new_id", "utcnow"]

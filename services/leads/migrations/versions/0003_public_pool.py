@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_public_pool"
-down_revision = "0001_customers"
+down_revision = "0002_follow_ups"
 branch_labels = None
 depends_on = None
 
