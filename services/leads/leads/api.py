@@ -14,6 +14,7 @@ from typing import Any
 from kit import grpc_server
 from kit.db import Database
 
+from . import area_hooks  # noqa: F401  (the areas' wiring)
 from .customers import servicer as customers
 from .follow_ups import servicer as follow_ups
 from .public_pool import servicer as public_pool

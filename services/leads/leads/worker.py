@@ -18,7 +18,7 @@ from kit.logs import configure_logging  # noqa: E402
 from kit.nameko_database import DatabaseProvider  # noqa: E402
 from kit.nameko_timer import SettingsTimer  # noqa: E402
 
-from . import handover, production  # noqa: E402
+from . import area_hooks, handover, production  # noqa: E402, F401  (area_hooks: wiring)
 from .customers import events  # noqa: E402
 from .customers import handover as customers_handover  # noqa: E402, F401  (its step)
 from .follow_ups import due as plans_due  # noqa: E402
