@@ -15,7 +15,10 @@ from kit import grpc_server
 from kit.db import Database
 
 from .customers import servicer as customers
+from .exchange import servicer as exchange
+from .sales_targets import servicer as sales_targets
 from .settings import LeadsSettings, load
+from .statistics import servicer as statistics
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,11 @@ class Servicer:
 # One entry per area; an area adds its line here.
 SERVICERS: list[Servicer] = [
     Servicer(customers.ADD_TO_SERVER, customers.SERVICE_NAME, customers.CustomerServicer),
+    Servicer(exchange.ADD_TO_SERVER, exchange.SERVICE_NAME, exchange.CustomerExchangeServicer),
+    Servicer(statistics.ADD_TO_SERVER, statistics.SERVICE_NAME,
+             statistics.LeadStatisticsServicer),
+    Servicer(sales_targets.ADD_TO_SERVER, sales_targets.SERVICE_NAME,
+             sales_targets.SalesTargetServicer),
 ]
 
 

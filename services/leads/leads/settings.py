@@ -33,6 +33,11 @@ class LeadsSettings:
     # Roles that arbitrate claims (within their data scope).
     arbiter_roles: tuple[str, ...] = ("admin", "general_manager", "director",
                                       "department_manager")
+    # Excel exchange (leads.exchange): the largest upload, the most rows an import or an
+    # export takes (an export matching more is refused: narrow the filters).
+    import_max_bytes: int = 2 * 1024 * 1024
+    import_max_rows: int = 5000
+    export_max_rows: int = 10000
 
     @property
     def production(self) -> bool:

@@ -18,3 +18,14 @@ from .customers import (
 __all__ = ["IDEMPOTENCY", "INBOX", "OUTBOX", "Base", "Claim", "Customer", "CustomerHistory",
            "CustomerPhone", "CustomerSearchTerm", "CustomerTag", "StaffMember", "new_id",
            "utcnow"]
+# customer exchange (imports) and sales targets (leads-io)
+from .exchange import CustomerImportReport  # noqa: E402
+from .sales_targets import (  # noqa: E402
+    RecordedSale,
+    SalesAttainment,
+    SalesTarget,
+    SalesTargetSplit,
+)
+
+__all__ += ["CustomerImportReport", "RecordedSale", "SalesAttainment", "SalesTarget",
+            "SalesTargetSplit"]
