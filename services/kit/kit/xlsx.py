@@ -18,6 +18,7 @@ be an ID number).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
@@ -139,19 +140,26 @@ def write_rows(columns: Sequence[Column], rows: Iterable[Any], *,
         header.append(cell)
     ws.append(header)
     count = 0
-    for row in rows:
-        out = []
-        for column in columns:
-            full = column.mask is None or (reveal is not None and reveal(column, row))
-            value = _cell_value(column, value_of(row, column.key), full)
-            if isinstance(value, str) and value.startswith(_FORMULA_START):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"  # text, never a formula
-                out.append(cell)
-            else:
-                out.append(value)
-        ws.append(out)
-        count += 1
+    try:
+        for row in rows:
+            out = []
+            for column in columns:
+                full = column.mask is None or (reveal is not None and reveal(column, row))
+                value = _cell_value(column, value_of(row, column.key), full)
+                if isinstance(value, str) and value.startswith(_FORMULA_START):
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.data_type = "s"  # text, never a formula
+                    out.append(cell)
+                else:
+                    out.append(value)
+            ws.append(out)
+            count += 1
+    except BaseException:
+        # The rows failed (a limit, the database): let openpyxl close its sheet writer and
+        # remove its temporary file, then propagate.
+        with contextlib.suppress(Exception):
+            wb.save(io.BytesIO())
+        raise
     buffer = io.BytesIO()
     wb.save(buffer)
     return Export(buffer.getvalue(), count)
@@ -221,7 +229,7 @@ class RowError:
 @dataclasses.dataclass
 class ParsedRow:
     row: int
-    values: dict[str, Any]       # column key -> parsed value (only columns that parsed)
+    values: dict[str, Any]       # column key -> parsed value (non-empty cells that parsed)
     raw: dict[str, str]          # column key -> the cell as text (for the error report)
 
 
@@ -333,11 +341,11 @@ def read_rows(content: bytes, columns: Sequence[Column], *, max_rows: int) -> Re
             values: dict[str, Any] = {}
             for column in columns:
                 text = raw.get(column.key, "")
-                if not text:
+                if not text:  # an empty optional cell is left out, not parsed
                     if column.required:
                         result.add_error(number, column.key, f"{column.en} is required",
                                          f"「{column.zh}」为必填项")
-                        continue
+                    continue
                 try:
                     values[column.key] = column.parse(text) if column.parse else text
                 except CellError as error:

@@ -72,10 +72,10 @@ def _stored(s: Session, rows: list[_Row]) -> tuple[dict[str, str], dict[str, str
     by_card: dict[str, str] = {}
     for part in _chunks(phones):
         by_phone.update(s.execute(select(CustomerPhone.phone, CustomerPhone.customer_id)
-                                  .where(CustomerPhone.phone.in_(part))).tuples())
+                                  .where(CustomerPhone.phone.in_(part))).tuples().all())
     for part in _chunks(cards):
         by_card.update(s.execute(select(Customer.id_card, Customer.id)
-                                 .where(Customer.id_card.in_(part))).tuples())
+                                 .where(Customer.id_card.in_(part))).tuples().all())
     return by_phone, by_card
 
 

@@ -108,6 +108,6 @@ def statistics(s: Session, caller: Caller, dimension: str, from_date: str = "",
         select(value, count).where(*where).group_by(value)
         .order_by(count.desc(), value).limit(MAX_VALUES))]
     per_stage = dict(s.execute(select(Customer.stage, func.count()).where(*where)
-                               .group_by(Customer.stage)).tuples())
+                               .group_by(Customer.stage)).tuples().all())
     total = sum(per_stage.values())
     return Statistics(dimension, total, counts, funnel(per_stage))
