@@ -30,7 +30,18 @@ from .personal_reads import parse_read_limits
 from .rate_limits import LoginLimiter, LoginPolicy
 from .redis_keys import RedisKeys
 from .revocations import GatewayRevocations
-from .routes import audit_events, auth, customers, ops, org_units, scheduling, users
+from .routes import (
+    audit_events,
+    auth,
+    customer_exchange,
+    customers,
+    lead_statistics,
+    ops,
+    org_units,
+    sales_targets,
+    scheduling,
+    users,
+)
 from .runtime import GatewayRuntime
 from .settings import GatewaySettings
 
@@ -134,8 +145,11 @@ def create_app(settings: GatewaySettings | None = None, *,
     # route inside it): ~6% of the /v1/me profile. The module routers add no include-time
     # options (their prefix and tags are already on their routes); the one router lifespan
     # (scheduling) is entered by the lifespan above.
+    # customer_exchange before customers: its /v1/customers/export, /import-template are
+    # not customer ids.
     routes = [route for module in (auth, users, org_units, audit_events, scheduling,
-                                           customers, ops)
+                                   customer_exchange, customers, lead_statistics,
+                                   sales_targets, ops)
               for route in module.router.routes]
     app = FastAPI(title="EduCRM API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs",
