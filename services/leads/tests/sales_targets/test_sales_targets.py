@@ -7,7 +7,9 @@ import grpc
 import pytest
 from contracts.leads import sales_targets_pb2 as tpb
 from kit import grpc_errors
+from leads.handover import Handover
 from leads.sales_targets import attainment, rules
+from leads.sales_targets.handover import move_target_splits
 
 from ..exchange.support import running
 from ..support import BJ_SALES, GZ_SALES, NORTH, as_, error_of
@@ -119,3 +121,24 @@ def test_scope_of_targets(api):
         on_date="2026-11-20", department_id=BJ_SALES), metadata=as_("director1")).targets
     assert target.id in [t.id for t in listed]
     assert all(t.period_start <= "2026-11-20" <= t.period_end for t in listed)
+
+
+def test_a_leavers_running_shares_go_to_the_successor(api):
+    today = dt.date.today()
+    running_target = _create(api, period_start=today.isoformat(),
+                             period_end=(today + dt.timedelta(days=30)).isoformat(),
+                             course_id="course-handover",
+                             splits=[_split("leaver1", 600_000, 2), _split("sales2", 400_000, 1)])
+    ended = _create(api, period_start="2020-01-01", period_end="2020-01-31",
+                    splits=[_split("leaver1", 1_000_000, 3)])
+    with api.db.session() as s:
+        moved = move_target_splits(s, Handover(
+            "leaver1", "sales2", "sales2", BJ_SALES, NORTH, True, dt.datetime.now(dt.UTC)))
+    assert moved == 1
+    got = api.targets.GetSalesTarget(tpb.GetSalesTargetRequest(target_id=running_target.id),
+                                     metadata=as_("manager1")).target
+    assert ([(x.user_id, x.amount_fen, x.deals) for x in got.splits], got.version) == (
+        [("sales2", 1_000_000, 3)], 2)
+    old = api.targets.GetSalesTarget(tpb.GetSalesTargetRequest(target_id=ended.id),
+                                     metadata=as_("manager1")).target
+    assert [x.user_id for x in old.splits] == ["leaver1"]
