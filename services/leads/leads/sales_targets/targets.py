@@ -8,7 +8,7 @@ targets and splits for teams in their scope; a target out of scope is NOT_FOUND.
 from __future__ import annotations
 
 from kit import data_scope, pagination
-from kit.caller import Caller
+from kit.caller import Caller, DataScope
 from kit.errors import FailedPrecondition, NotFound, PermissionDenied
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
@@ -46,7 +46,12 @@ def _check_manager(caller: Caller, department_id: str, region_id: str | None) ->
 
 def create(s: Session, caller: Caller, spec: rules.TargetSpec, splits: list[rules.Split]
            ) -> SalesTarget:
+    # A team sits in its manager's region; only managers who see every region name another.
     region_id = spec.region_id or caller.region_id
+    if region_id != caller.region_id and data_scope.effective_scope(caller) != DataScope.ALL:
+        raise PermissionDenied("the team is outside your data scope",
+                               reason="sales_target.out_of_scope",
+                               message_zh="该团队超出您的数据权限范围")
     _check_manager(caller, spec.department_id, region_id)
     now = utcnow()
     target = SalesTarget(

@@ -12,7 +12,7 @@ from leads.sales_targets import attainment, rules
 from leads.sales_targets.handover import move_target_splits
 
 from ..exchange.support import running
-from ..support import BJ_SALES, GZ_SALES, NORTH, as_, error_of
+from ..support import BJ_SALES, GZ_SALES, NORTH, SOUTH, as_, error_of
 
 NOV = {"period_start": "2026-11-01", "period_end": "2026-11-30"}
 
@@ -111,6 +111,8 @@ def test_scope_of_targets(api):
     assert api.targets.GetSalesTarget(tpb.GetSalesTargetRequest(target_id=target.id),
                                       metadata=as_("director1")).target.id == target.id
     error = error_of(lambda: _create(api, who="manager1", department_id=GZ_SALES))
+    assert grpc_errors.error_info(error).reason == "sales_target.out_of_scope"
+    error = error_of(lambda: _create(api, who="manager1", region_id=SOUTH))
     assert grpc_errors.error_info(error).reason == "sales_target.out_of_scope"
     error = error_of(lambda: _create(api, who="sales1"))
     assert grpc_errors.error_info(error).reason == "sales_target.write_denied"
