@@ -65,6 +65,7 @@ bench: install servers
 	$(BIN)/python bench/bus/bench_outbox.py
 	$(BIN)/python bench/bus/bench_audit_ingest.py
 	$(BIN)/python bench/leads/bench_customer_lookups.py
+	$(BIN)/python bench/leads/bench_customer_search.py
 
 bench-gateway: bench
 

@@ -18,7 +18,10 @@ from . import area_hooks  # noqa: F401  (the areas' wiring)
 from .customers import servicer as customers
 from .follow_ups import servicer as follow_ups
 from .public_pool import servicer as public_pool
+from .exchange import servicer as exchange
+from .sales_targets import servicer as sales_targets
 from .settings import LeadsSettings, load
+from .statistics import servicer as statistics
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,11 @@ SERVICERS: list[Servicer] = [
     Servicer(public_pool.ADD_ASSIGNMENT_TO_SERVER, public_pool.ASSIGNMENT_SERVICE_NAME,
              public_pool.AssignmentServicer),
     Servicer(follow_ups.ADD_TO_SERVER, follow_ups.SERVICE_NAME, follow_ups.FollowUpServicer),
+    Servicer(exchange.ADD_TO_SERVER, exchange.SERVICE_NAME, exchange.CustomerExchangeServicer),
+    Servicer(statistics.ADD_TO_SERVER, statistics.SERVICE_NAME,
+             statistics.LeadStatisticsServicer),
+    Servicer(sales_targets.ADD_TO_SERVER, sales_targets.SERVICE_NAME,
+             sales_targets.SalesTargetServicer),
 ]
 
 

@@ -45,6 +45,11 @@ class LeadsSettings:
     # looks for due plans this often.
     follow_up_time_zone: str = "Asia/Shanghai"
     plan_due_sweep_seconds: float = 30.0
+    # Excel exchange (leads.exchange): the largest upload, the most rows an import or an
+    # export takes (an export matching more is refused: narrow the filters).
+    import_max_bytes: int = 2 * 1024 * 1024
+    import_max_rows: int = 5000
+    export_max_rows: int = 10000
 
     @property
     def production(self) -> bool:

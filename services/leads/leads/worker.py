@@ -24,6 +24,7 @@ from .customers import handover as customers_handover  # noqa: E402, F401  (its 
 from .follow_ups import due as plans_due  # noqa: E402
 from .follow_ups import handover as follow_ups_handover  # noqa: E402, F401  (its step)
 from .public_pool import sweep as pool_sweep  # noqa: E402
+from .sales_targets import handover as sales_targets_handover  # noqa: E402, F401  (its step)
 from .settings import load  # noqa: E402
 
 

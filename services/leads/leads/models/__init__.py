@@ -1,22 +1,12 @@
 """The leads database: one declarative Base (base.py) and one models module per area.
 
-An area adds its module here (`from .follow_ups import *`-style import of its classes) so
-that `Base.metadata`, which Alembic's env.py reads, holds every table, and gives its tables
-their own migration revision (`0002_follow_ups`, ...) after the head it finds.
-"""
-from .base import IDEMPOTENCY, INBOX, OUTBOX, Base, new_id, utcnow
-from .customers import (
-    Claim,
-    Customer,
-    CustomerHistory,
-    CustomerPhone,
-    CustomerSearchTerm,
-    CustomerTag,
-    StaffMember,
-)
+An area adds its module here (`from .exchange import CustomerImportReport
 from .follow_ups import FollowUp, FollowUpPlan, FollowUpPlanHistory, FollowUpType
-from .public_pool import AssignmentRule, PoolPolicyRow, PoolSweepRun  # noqa: F401 (pool area)
+from .public_pool import AssignmentRule, PoolPolicyRow, PoolSweepRun
+from .sales_targets import RecordedSale, SalesAttainment, SalesTarget, SalesTargetSplit
 
-__all__ = ["IDEMPOTENCY", "INBOX", "OUTBOX", "Base", "Claim", "Customer", "CustomerHistory",
-           "CustomerPhone", "CustomerSearchTerm", "CustomerTag", "FollowUp", "FollowUpPlan",
-           "FollowUpPlanHistory", "FollowUpType", "StaffMember", "new_id", "utcnow"]
+__all__ = ["IDEMPOTENCY", "INBOX", "OUTBOX", "AssignmentRule", "Base", "Claim", "Customer",
+           "CustomerHistory", "CustomerImportReport", "CustomerPhone", "CustomerSearchTerm",
+           "CustomerTag", "FollowUp", "FollowUpPlan", "FollowUpPlanHistory", "FollowUpType",
+           "PoolPolicyRow", "PoolSweepRun", "RecordedSale", "SalesAttainment", "SalesTarget",
+           "SalesTargetSplit", "StaffMember", "new_id", "utcnow"]
