@@ -16,9 +16,9 @@ from kit.db import Database
 
 from . import area_hooks  # noqa: F401  (the areas' wiring)
 from .customers import servicer as customers
+from .exchange import servicer as exchange
 from .follow_ups import servicer as follow_ups
 from .public_pool import servicer as public_pool
-from .exchange import servicer as exchange
 from .sales_targets import servicer as sales_targets
 from .settings import LeadsSettings, load
 from .statistics import servicer as statistics
