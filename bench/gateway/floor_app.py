@@ -68,7 +68,8 @@ def create_floor_app(identity_target: str, redis_url: str,
         if floor_grpc_target:
             from contracts.identity import identity_pb2_grpc
 
-            channel = aio_channel(floor_grpc_target)  # bound to the running loop
+            # bound to the running loop; no interceptor, as the gateway's channel
+            channel = aio_channel(floor_grpc_target, propagate=False)
             stubs.append(identity_pb2_grpc.IdentityServiceStub(channel))
         yield
         if channel is not None:
@@ -100,7 +101,8 @@ def create_floor_app(identity_target: str, redis_url: str,
                 return JSONResponse({"detail": "unauthenticated"}, status_code=401)
             await counter(keys=[f"bench:floor:{claims['sub']}"], args=[60_000])
             try:
-                response = await stubs[0].GetUser(identity_pb2.GetUserRequest(user_id=user_id))
+                response = await stubs[0].GetUser(identity_pb2.GetUserRequest(user_id=user_id),
+                                                  timeout=5.0)
             except grpc.aio.AioRpcError:
                 return JSONResponse({"detail": "not found"}, status_code=404)
             found = response.user
