@@ -18,6 +18,7 @@ from concurrent import futures
 import grpc
 from contracts.identity import identity_pb2 as pb
 from contracts.identity import identity_pb2_grpc
+from kit import heap
 from kit.db import create_db_engine
 from sqlalchemy import text
 
@@ -44,6 +45,7 @@ def main() -> None:
     address, url = sys.argv[1], sys.argv[2]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
     identity_pb2_grpc.add_IdentityServiceServicer_to_server(FloorIdentity(url), server)
+    heap.settle_for_serving()  # the collector settings every api process has (kit.grpc_server)
     server.add_insecure_port(address)
     server.start()
     stopping = threading.Event()

@@ -35,7 +35,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from . import caller as caller_module
-from . import errors, metrics, text
+from . import errors, heap, metrics, text
 from .access_token import KeySet, VerifiedTokens
 from .caller import Caller
 from .grpc_context import CallInfo, current_call, current_caller
@@ -299,6 +299,7 @@ def serve(servicer_adders: Sequence[ServicerAdder], service_full_names: Sequence
     `on_started(server)` runs once the server listens (e.g. a revocation follower attaching
     its readiness to the server's health)."""
     metrics.start_metrics_server(metrics_port)
+    heap.settle_for_serving()  # the servicer and everything it imported are built by now
     running = create_server(servicer_adders, service_full_names, address, part=part, **kwargs)
     if on_started is not None:
         on_started(running)
