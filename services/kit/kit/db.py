@@ -97,9 +97,10 @@ def create_db_engine(url: str, **kwargs) -> Engine:
                                **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # As many kept connections as an api has gRPC worker threads (kit.grpc_server's default):
-    # a connection above pool_size is closed when returned, and opening one (a PostgreSQL
-    # backend process) costs more than many reads.
+    # At least as many kept connections as an api has gRPC worker threads (kit.grpc_server's
+    # default), and room for a worker's greenthreads: a connection above pool_size is closed
+    # when returned, and opening one (a PostgreSQL backend process) costs more than many
+    # reads.
     kwargs.setdefault("pool_size", 16)
     kwargs.setdefault("max_overflow", 20)
     engine = create_engine(url, **kwargs)

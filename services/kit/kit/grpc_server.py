@@ -51,6 +51,12 @@ _CORRELATION_ID_SHAPE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 CallerCheck = Callable[[Caller], None]
 
+# Threads serving calls. A call holds the GIL for most of its time and waits on its database
+# round trip for the rest, so a few threads per core keep the cores busy; more only take
+# turns at the GIL (measured on identity's GetUser at 64 concurrent calls on 2 cores: 8
+# threads served ~10% more calls per second than 16, for less CPU per call).
+DEFAULT_MAX_WORKERS = 8
+
 
 class KeysUnavailable(errors.DomainError):
     """The JWKS could not be fetched (identity down): retryable, not the caller's fault."""
@@ -256,7 +262,8 @@ def create_server(servicer_adders: Sequence[ServicerAdder], service_full_names: 
                   address: str, *, part: str, key_set: KeySet | None = None,
                   public_methods: Iterable[str] = (), internal_token: str | None = None,
                   internal_methods: Iterable[str] = (),
-                  caller_check: CallerCheck | None = None, max_workers: int = 16,
+                  caller_check: CallerCheck | None = None,
+                  max_workers: int = DEFAULT_MAX_WORKERS,
                   options: Sequence[tuple[str, Any]] = (),
                   tls: GrpcTlsSettings | None = None) -> GrpcServer:
     """Build and start the server; `address` may end in `:0` (tests) — the port is returned.
