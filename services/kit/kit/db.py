@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import itertools
+import hashlib
 import logging
 import re
 import threading
@@ -109,12 +109,14 @@ def create_db_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
-_READ_NAMES = itertools.count()
 _PYFORMAT_BIND = re.compile(r"%\((\w+)\)s")
 _PREPARED = "educrm_prepared"
 # PostgreSQL's answers to an EXECUTE whose prepared statement is gone (a pooler, DISCARD ALL)
 # or was planned for columns that changed (a migration): prepare it again, once.
 _REPREPARE_SQLSTATES = frozenset({"26000", "0A000"})
+# A PREPARE of a name the session already holds: the same statement (the name is the SQL's
+# hash), prepared there by an earlier client of a pooler's server connection.
+_ALREADY_PREPARED = "42P05"
 
 
 class PreparedRead:
@@ -132,7 +134,6 @@ class PreparedRead:
 
     def __init__(self, statement: Select) -> None:
         self.statement = statement
-        self.name = f"educrm_read_{next(_READ_NAMES)}"
         self._plans: dict[int, _ReadPlan] = {}
         self._lock = threading.Lock()
 
@@ -166,7 +167,7 @@ class _ReadPlan:
         self.row = collections.namedtuple(  # type: ignore[misc]
             "Row", [entry.keyname for entry in compiled._result_columns], rename=True)
         self.processors: list[Any] | None = None  # from the first cursor's description
-        self.name = read.name
+        self.name = ""
         self.prepare: str | None = None
         self.execute = self.sql
         if dialect.positional:
@@ -177,9 +178,17 @@ class _ReadPlan:
             numbers = {name: index for index, name in enumerate(dict.fromkeys(self.names), 1)}
             self.names = tuple(numbers)
             body = _PYFORMAT_BIND.sub(lambda m: f"${numbers[m.group(1)]}", self.sql)
-            self.prepare = f"PREPARE {read.name} AS {body.replace('%%', '%')}"
-            self.execute = (f"EXECUTE {read.name}({', '.join(['%s'] * len(self.names))})"
-                            if self.names else f"EXECUTE {read.name}")
+            # Named after its SQL: one name is one statement in every process and version
+            # (a pooler's server connection may have it from another client already).
+            self.name = "educrm_" + hashlib.sha256(body.encode()).hexdigest()[:24]
+            self.execute = (f"EXECUTE {self.name}({', '.join(['%s'] * len(self.names))})"
+                            if self.names else f"EXECUTE {self.name}")
+            # PREPARE and the first EXECUTE go in one round trip (one implicit transaction,
+            # so one server connection even behind a transaction-pooling pooler). Without
+            # parameters psycopg2 reads no placeholders, and `%%` stands for itself.
+            prepare = f"PREPARE {self.name} AS {body}"
+            self.prepare = prepare if self.names else prepare.replace("%%", "%")
+            self.prepare_and_execute = f"{self.prepare}; {self.execute}"
             self.positional = True
         else:
             self.positional = dialect.positional
@@ -307,19 +316,25 @@ class Database:
         if owner is not dbapi_connection:  # a new DBAPI connection: nothing prepared on it
             prepared = set()
             connection.info[_PREPARED] = (dbapi_connection, prepared)
-        if plan.name not in prepared:
-            cursor.execute(plan.prepare)
-            prepared.add(plan.name)
+        arguments = parameters or None
         try:
-            cursor.execute(plan.execute, parameters)
+            if plan.name in prepared:
+                cursor.execute(plan.execute, arguments)
+                return
+            try:
+                cursor.execute(plan.prepare_and_execute, arguments)
+            except plan.dialect.loaded_dbapi.DatabaseError as error:
+                if getattr(error, "pgcode", None) != _ALREADY_PREPARED:
+                    raise
+                cursor.execute(plan.execute, arguments)
+            prepared.add(plan.name)
         except plan.dialect.loaded_dbapi.DatabaseError as error:
             if getattr(error, "pgcode", None) not in _REPREPARE_SQLSTATES:
                 raise
             log.info("prepared read %s re-prepared (SQLSTATE %s)", plan.name, error.pgcode)
             if error.pgcode == "0A000":
                 cursor.execute(f"DEALLOCATE {plan.name}")
-            cursor.execute(plan.prepare)
-            cursor.execute(plan.execute, parameters)
+            cursor.execute(plan.prepare_and_execute, arguments)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -94,12 +94,13 @@ def test_postgresql_plans_it_once_per_connection_outside_a_transaction(postgres_
                                    .where(text("pid = pg_backend_pid()")))
     try:
         assert db.read_first(own_transaction)[0] is True  # no BEGIN before it
-        db.read_first(own_transaction)
+        assert db.read_first(own_transaction)[0] is True
+        name = own_transaction.plan(db.read_engine.dialect).name
         with db.read_connection() as connection:
             prepared = connection.execute(text(
                 "SELECT name, statement FROM pg_prepared_statements")).all()
-        assert [name for name, _ in prepared] == [own_transaction.name]
-        assert prepared[0][1].startswith(f"PREPARE {own_transaction.name} AS SELECT")
+        assert [found for found, _ in prepared] == [name]
+        assert prepared[0][1].startswith(f"PREPARE {name} AS SELECT")
     finally:
         db.dispose()
 
@@ -121,9 +122,30 @@ def test_a_prepared_statement_taken_away_is_prepared_again(postgres_url, caplog)
         with db.session() as s:
             s.execute(text("ALTER TABLE people ALTER COLUMN name TYPE varchar(80)"))
         assert db.read_first(BY_ID, person_id=1).name == "ann"
+        name = BY_ID.plan(db.read_engine.dialect).name
         assert [r.getMessage() for r in caplog.records if r.name == "kit.db"] == [
-            f"prepared read {BY_ID.name} re-prepared (SQLSTATE 26000)",
-            f"prepared read {BY_ID.name} re-prepared (SQLSTATE 0A000)"]
+            f"prepared read {name} re-prepared (SQLSTATE 26000)",
+            f"prepared read {name} re-prepared (SQLSTATE 0A000)"]
+    finally:
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_statement_the_session_already_holds_is_used(postgres_url):
+    # Behind a pooler, a server connection may hold the statement from another client: the
+    # name is the SQL's hash, so it is the same statement.
+    db = Database(postgres_url, pool_size=1, max_overflow=0)
+    try:
+        Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+        with db.session() as s:
+            s.add(Person(id=1, name="ann", tags=[], born_at=BORN))
+        plan = BY_ID.plan(db.read_engine.dialect)
+        with db.read_connection() as connection:
+            connection.exec_driver_sql(plan.prepare.replace("%%", "%"))
+        assert db.read_first(BY_ID, person_id=1).name == "ann"
+        assert db.read_first(BY_ID, person_id=1).name == "ann"
+        assert PreparedRead(BY_ID.statement).plan(db.read_engine.dialect).name == plan.name
     finally:
         db.dispose()
 
