@@ -15,9 +15,7 @@ import re
 import sys
 import time
 
-import orjson
 from pythonjsonlogger.json import JsonFormatter
-from pythonjsonlogger.orjson import orjson_default
 
 from .caller import correlation_id
 
@@ -41,9 +39,8 @@ class ContextFilter(logging.Filter):
 class MaskingJsonFormatter(JsonFormatter):
     """python-json-logger's formatter that masks personal data in what it produces.
 
-    An api logs a line per call, so the line is cheap: orjson writes it (the standard
-    encoder only for what orjson refuses, such as integers beyond 64 bits) and the time's
-    text is made once per second."""
+    An api logs a line per call, so the line is cheap: one JSON encoder for every line, the
+    time's text made once per second."""
 
     _second: tuple[int, str] = (-1, "")
 
@@ -58,11 +55,13 @@ class MaskingJsonFormatter(JsonFormatter):
         return f"{cached[1]},{int(record.msecs):03d}"
 
     def jsonify_log_record(self, log_data) -> str:
-        try:
-            return orjson.dumps(log_data, default=orjson_default,
-                                option=orjson.OPT_NON_STR_KEYS).decode()
-        except (TypeError, orjson.JSONEncodeError):
-            return super().jsonify_log_record(log_data)
+        # python-json-logger makes a new encoder per line; one does (same output).
+        encoder = self.__dict__.get("_encoder")
+        if encoder is None:
+            encoder = self._encoder = self.json_encoder(
+                ensure_ascii=self.json_ensure_ascii, default=self.json_default,
+                indent=self.json_indent)
+        return encoder.encode(log_data)
 
     def process_log_record(self, log_record):
         for key, mask in PERSONAL_FIELDS.items():
