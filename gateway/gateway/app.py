@@ -153,10 +153,13 @@ def create_app(settings: GatewaySettings | None = None, *,
                                    customer_exchange, customers, public_pool, follow_ups,
                                    lead_statistics, sales_targets, ops)
               for route in module.router.routes]
+    # No OpenTelemetry: the gateway's metrics are Prometheus (`/metrics`). Left on, FastAPI
+    # looks for OpenTelemetry providers on every request (environment reads included).
     app = FastAPI(title="EduCRM API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs",
                   redoc_url="/redoc", routes=routes,
-                  generate_unique_id_function=openapi.operation_id)
+                  generate_unique_id_function=openapi.operation_id,
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.runtime = rt
     openapi.install(app)
     problems.install_handlers(app)
