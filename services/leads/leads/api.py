@@ -15,6 +15,7 @@ from kit import grpc_server
 from kit.db import Database
 
 from .customers import servicer as customers
+from .network import servicer as network
 from .settings import LeadsSettings, load
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class Servicer:
 # One entry per area; an area adds its line here.
 SERVICERS: list[Servicer] = [
     Servicer(customers.ADD_TO_SERVER, customers.SERVICE_NAME, customers.CustomerServicer),
+    *(Servicer(*entry) for entry in network.ENTRIES),   # channels, referrals, activities, ...
 ]
 
 

@@ -18,6 +18,7 @@ from kit.nameko_database import DatabaseProvider  # noqa: E402
 from . import handover, production  # noqa: E402
 from .customers import events  # noqa: E402
 from .customers import handover as customers_handover  # noqa: E402, F401  (its step)
+from .network import handover as network_handover  # noqa: E402, F401  (its step)
 from .settings import load  # noqa: E402
 
 

@@ -14,6 +14,7 @@ from .customers import (
     CustomerTag,
     StaffMember,
 )
+from .network import *  # noqa: F403  (the network area: channels, referrals, activities, ...)
 
 __all__ = ["IDEMPOTENCY", "INBOX", "OUTBOX", "Base", "Claim", "Customer", "CustomerHistory",
            "CustomerPhone", "CustomerSearchTerm", "CustomerTag", "StaffMember", "new_id",
