@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from kit import data_scope, pagination
+from kit import pagination
 from kit.caller import Caller
 from kit.errors import AlreadyExists, FailedPrecondition
 from sqlalchemy import and_, func, select
@@ -71,7 +71,7 @@ def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
 def visible(s: Session, who: Caller, activity_id: str, *, for_update: bool = False
             ) -> MarketingActivity:
     stmt = select(MarketingActivity).where(MarketingActivity.id == activity_id,
-                                           data_scope.where(who, scope.ACTIVITIES))
+                                           scope.org_where(who, scope.ACTIVITIES))
     if for_update:
         stmt = stmt.with_for_update()
     row = s.scalars(stmt).first() if activity_id else None
@@ -123,7 +123,7 @@ class Filters:
 
 
 def list_page(s: Session, who: Caller, f: Filters, size: int, token: str) -> pagination.Page:
-    stmt = select(MarketingActivity).where(data_scope.where(who, scope.ACTIVITIES))
+    stmt = select(MarketingActivity).where(scope.org_where(who, scope.ACTIVITIES))
     if f.kind:
         stmt = stmt.where(MarketingActivity.kind == choice("kind", f.kind, KINDS, "活动类型"))
     if f.campus_id:

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from kit import data_scope, pagination
+from kit import pagination
 from kit.caller import Caller
 from kit.errors import AlreadyExists
 from sqlalchemy import func, select
@@ -94,7 +94,7 @@ def visible(s: Session, who: Caller, channel_id: str, *, for_update: bool = Fals
 
 
 def _where(who: Caller):
-    return data_scope.where(who, scope.CHANNELS)
+    return scope.org_where(who, scope.CHANNELS)
 
 
 def _parent_of(s: Session, *, lock: bool):

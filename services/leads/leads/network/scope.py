@@ -1,8 +1,11 @@
 """Data scope of the network area (kit.data_scope).
 
 - Channels, activities and surveys sit in the org tree themselves: the staff member who
-  manages them (owner), their department and region. Directors see their region's, department
-  managers their department's, sales the ones they manage, management and customer service all.
+  manages them (owner), their department and region. They are scoped by region: everyone
+  placed in a region reads that region's (sellers register their customers for the region's
+  activities and visit its channels), management and customer service all, another region's
+  never; a caller placed in no region reads their own. Changing one keeps to the writer's
+  own data scope (check_placement: a department manager changes their department's).
 - Referrals, registrations and survey answers concern customers: they are seen through the
   customer (customers.scope). A service request is seen through its customer, and by its
   owner (a request transferred to someone is theirs to work).
@@ -11,8 +14,10 @@ outside the writer's scope is PERMISSION_DENIED.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from kit import data_scope
-from kit.caller import Caller
+from kit.caller import Caller, DataScope
 from kit.errors import NotFound, PermissionDenied
 from sqlalchemy import ColumnElement, or_, select
 
@@ -27,6 +32,14 @@ ACTIVITIES = data_scope.ScopeColumns(owner=MarketingActivity.owner_id,
                                      region=MarketingActivity.region_id)
 SURVEYS = data_scope.ScopeColumns(owner=Survey.owner_id, department=Survey.department_id,
                                   region=Survey.region_id)
+
+
+def org_where(who: Caller, columns: data_scope.ScopeColumns) -> ColumnElement[bool]:
+    """Which channels, activities or surveys `who` reads: their region's (or wider)."""
+    if who.region_id and data_scope.effective_scope(who) not in (DataScope.ALL,
+                                                                 DataScope.REGION):
+        who = dataclasses.replace(who, data_scope=DataScope.REGION)
+    return data_scope.where(who, columns)
 
 
 def placement(owner_id: str | None, department_id: str | None, region_id: str | None

@@ -6,7 +6,7 @@ only when the caller sees that customer; the figures count every answer (no one'
 """
 from __future__ import annotations
 
-from kit import data_scope, pagination
+from kit import pagination
 from kit.caller import Caller
 from kit.errors import AlreadyExists, FailedPrecondition
 from sqlalchemy import select
@@ -49,7 +49,7 @@ def create(s: Session, who: Caller, title: str, description: str,
 
 def visible(s: Session, who: Caller, survey_id: str) -> Survey:
     row = s.scalars(select(Survey).where(Survey.id == survey_id,
-                                         data_scope.where(who, scope.SURVEYS))).first() \
+                                         scope.org_where(who, scope.SURVEYS))).first() \
         if survey_id else None
     if row is None:
         raise not_found(survey_id)
@@ -58,7 +58,7 @@ def visible(s: Session, who: Caller, survey_id: str) -> Survey:
 
 def list_page(s: Session, who: Caller, size: int, token: str) -> pagination.Page:
     return pagination.keyset_page(
-        s, select(Survey).where(data_scope.where(who, scope.SURVEYS)),
+        s, select(Survey).where(scope.org_where(who, scope.SURVEYS)),
         [Survey.created_at, Survey.id], token=token, size=pagination.page_size(size),
         list_name="surveys", descending=True)
 
@@ -99,5 +99,5 @@ def answers_page(s: Session, who: Caller, survey: Survey, size: int, token: str
 
 def statistics(s: Session, survey: Survey) -> rules.SurveyFigures:
     answers = s.scalars(select(SurveyResponse.answers).where(
-        SurveyResponse.survey_id == survey.id).execution_options(yield_per=500))
+        SurveyResponse.survey_id == survey.id))
     return rules.figures(questions_of(survey), answers)

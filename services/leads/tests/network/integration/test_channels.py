@@ -119,11 +119,12 @@ def test_visits_customers_count_and_events(stubs):
     got = stubs.channels.GetChannel(pb.GetChannelRequest(channel_id=ch.id),
                                     metadata=as_("manager1")).channel
     assert got.customers_count == 2
+    # a seller of the channel's region visits it (channels are scoped by region)
     visit = stubs.channels.RecordChannelVisit(pb.RecordChannelVisitRequest(
-        channel_id=ch.id, notes="季度拜访\n谈续约"), metadata=as_("manager1")).visit
-    assert (visit.visitor_id, visit.notes) == ("manager1", "季度拜访\n谈续约")
-    # a seller who does not manage the channel neither records nor reads its visits
-    for who in ("sales1", "sales3"):
+        channel_id=ch.id, notes="季度拜访\n谈续约"), metadata=as_("sales1")).visit
+    assert (visit.visitor_id, visit.notes) == ("sales1", "季度拜访\n谈续约")
+    # another region's seller neither records nor reads its visits
+    for who in ("sales3", "director2"):
         assert error_of(lambda w=who: stubs.channels.RecordChannelVisit(
             pb.RecordChannelVisitRequest(channel_id=ch.id, notes="x"), metadata=as_(w))
         ).code() == grpc.StatusCode.NOT_FOUND
