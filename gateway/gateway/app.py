@@ -30,7 +30,16 @@ from .personal_reads import parse_read_limits
 from .rate_limits import LoginLimiter, LoginPolicy
 from .redis_keys import RedisKeys
 from .revocations import GatewayRevocations
-from .routes import audit_events, auth, customers, ops, org_units, scheduling, users
+from .routes import (
+    audit_events,
+    auth,
+    customers,
+    network,
+    ops,
+    org_units,
+    scheduling,
+    users,
+)
 from .runtime import GatewayRuntime
 from .settings import GatewaySettings
 
@@ -135,7 +144,7 @@ def create_app(settings: GatewaySettings | None = None, *,
     # options (their prefix and tags are already on their routes); the one router lifespan
     # (scheduling) is entered by the lifespan above.
     routes = [route for module in (auth, users, org_units, audit_events, scheduling,
-                                           customers, ops)
+                                           customers, network, ops)
               for route in module.router.routes]
     app = FastAPI(title="EduCRM API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs",
