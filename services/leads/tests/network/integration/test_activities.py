@@ -131,3 +131,30 @@ def test_attributed_revenue_from_payments(stubs):
     with stubs.db.session() as s, pytest.raises(TypeError):
         attribution.attribute_payment(s, payment_id="pay-float", customer_id=cid,
                                       amount_fen=12.5, paid_at=paid)
+
+
+def test_concurrent_registrations_keep_to_the_capacity(stubs):
+    import threading
+    a = _activity(stubs, kind="demo_class", name="演示课", capacity=2)
+    people = [stubs.customer(7300 + i, owner="sales1") for i in range(5)]
+    barrier = threading.Barrier(len(people))
+    outcomes: list[str] = []
+
+    def register(cid: str) -> None:
+        barrier.wait()
+        try:
+            stubs.activities.RegisterForActivity(pb.RegisterForActivityRequest(
+                activity_id=a.id, customer_id=cid), metadata=as_("sales1"))
+            outcomes.append("registered")
+        except grpc.RpcError as error:
+            outcomes.append(grpc_errors.error_info(error).reason)
+
+    threads = [threading.Thread(target=register, args=(c,)) for c in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["activity.full"] * 3 + ["registered"] * 2
+    st = stubs.activities.GetActivityStatistics(pb.GetActivityStatisticsRequest(
+        activity_id=a.id), metadata=as_("manager1")).statistics
+    assert st.registered == 2

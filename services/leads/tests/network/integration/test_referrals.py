@@ -99,3 +99,29 @@ def test_promised_actual_rankings_and_progress(stubs):
     theirs = stubs.referrals.GetReferralRankings(pb.GetReferralRankingsRequest(period=month),
                                                  metadata=as_("sales1"))
     assert top not in [r.referrer_id for r in theirs.referrers]
+
+
+def test_concurrent_referrals_of_one_customer_one_wins(stubs):
+    import threading
+    referred = stubs.customer(8400, owner="sales1")
+    referrers = [stubs.customer(8401 + i, owner="sales1") for i in range(4)]
+    barrier = threading.Barrier(len(referrers))
+    outcomes: list[str] = []
+
+    def refer(referrer: str) -> None:
+        barrier.wait()
+        try:
+            _refer(stubs, referrer, referred)
+            outcomes.append("created")
+        except grpc.RpcError as error:
+            outcomes.append(grpc_errors.error_info(error).reason)
+
+    threads = [threading.Thread(target=refer, args=(r,)) for r in referrers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["created"] + ["referral.exists"] * 3
+    listed = stubs.referrals.ListReferrals(pb.ListReferralsRequest(referred_id=referred),
+                                           metadata=as_("sales1")).referrals
+    assert len(listed) == 1
