@@ -21,7 +21,7 @@ from ..customers import records as customer_records
 from ..models import Customer, utcnow
 from ..models.network import ActivityRegistration, AttributedRevenue, MarketingActivity
 from . import scope
-from .common import choice, ident, insert_unique, invalid, text
+from .common import aware, choice, ident, insert_unique, invalid, lock_row, text
 
 KINDS = ("open_class", "demo_class", "free_trial", "edm_campaign", "sms_campaign")
 ENROLLED_STAGES = ("enrolled", "alumni")
@@ -64,7 +64,7 @@ def check_field(field: str, value):
 
 
 def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
-    if ends_at < starts_at:
+    if aware(ends_at) < aware(starts_at):
         raise invalid("ends_at", "an activity ends after it starts", "活动结束时间须晚于开始时间")
 
 
@@ -155,6 +155,7 @@ def register(s: Session, who: Caller, activity: MarketingActivity, customer_id: 
                             message_zh="该客户已报名此活动",
                             details={"registration_id": existing.id})
     if activity.capacity:
+        lock_row(s, MarketingActivity.id, activity.id)   # concurrent registrations queue here
         taken = s.scalar(select(func.count()).select_from(ActivityRegistration).where(
             ActivityRegistration.activity_id == activity.id))
         if taken >= activity.capacity:

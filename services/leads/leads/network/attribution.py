@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from sqlalchemy import exc, update
 from sqlalchemy.orm import Session
 
 from ..models import Customer, utcnow
@@ -27,14 +28,21 @@ class Attribution:
 
 
 def _add(s: Session, kind: str, source_id: str, amount_fen: int, now: dt.datetime) -> None:
-    row = s.get(AttributedRevenue, (kind, source_id), with_for_update=True)
-    if row is None:
-        row = AttributedRevenue(source_kind=kind, source_id=source_id,
-                                attributed_revenue_fen=0, payments=0)
-        s.add(row)
-    row.attributed_revenue_fen += amount_fen
-    row.payments += 1
-    row.updated_at = now
+    """One atomic increment (concurrent payments of one source never lose each other)."""
+    added = update(AttributedRevenue).where(
+        AttributedRevenue.source_kind == kind, AttributedRevenue.source_id == source_id
+    ).values(attributed_revenue_fen=AttributedRevenue.attributed_revenue_fen + amount_fen,
+             payments=AttributedRevenue.payments + 1, updated_at=now)
+    if s.execute(added.execution_options(synchronize_session=False)).rowcount:
+        return
+    try:
+        with s.begin_nested():
+            s.add(AttributedRevenue(source_kind=kind, source_id=source_id,
+                                    attributed_revenue_fen=amount_fen, payments=1,
+                                    updated_at=now))
+            s.flush()
+    except exc.IntegrityError:   # a concurrent first payment created the row meanwhile
+        s.execute(added.execution_options(synchronize_session=False))
 
 
 def attribute_payment(s: Session, *, payment_id: str, customer_id: str, amount_fen: int,

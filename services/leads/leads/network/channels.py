@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from ..models import Customer, utcnow
 from ..models.network import AttributedRevenue, Channel, ChannelTier, ChannelVisit
 from . import events, scope, tree
-from .common import email, ident, invalid, mobile, text
+from .common import email, ident, invalid, lock_row, mobile, text
 
 TIER_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 MAX_TREE = 5000
+TREE_LOCK = "hq"   # the tier row whose lock serialises moves in the tree
 WRITABLE = ("name", "tier", "parent_id", "region_id", "department_id", "owner_id",
             "owner_name", "contact_name", "contact_phone", "contact_email", "address", "notes",
             "active")
@@ -97,10 +98,9 @@ def _where(who: Caller):
     return scope.org_where(who, scope.CHANNELS)
 
 
-def _parent_of(s: Session, *, lock: bool):
+def _parent_of(s: Session):
     def parent_of(channel_id: str) -> str | None:
-        stmt = select(Channel.parent_id).where(Channel.id == channel_id)
-        return s.scalar(stmt.with_for_update() if lock else stmt)
+        return s.scalar(select(Channel.parent_id).where(Channel.id == channel_id))
     return parent_of
 
 
@@ -108,9 +108,15 @@ def _check_parent(s: Session, who: Caller, node_id: str | None, parent_id: str |
     if parent_id is None:
         return
     visible(s, who, parent_id)   # a parent the caller cannot see does not exist for them
-    # Locking the new parent's chain makes two concurrent moves that would close a loop
-    # wait for each other (one then fails) instead of both passing the check.
-    tree.check_parent(node_id, parent_id, _parent_of(s, lock=True))
+    tree.check_parent(node_id, parent_id, _parent_of(s))
+
+
+def lock_tree(s: Session) -> None:
+    """Moves within the tree are rare: each takes one lock (a no-op write of the built-in
+    root tier's row, not of its key, so creating channels is not held up) BEFORE it locks
+    the channel it moves; two concurrent moves that would close a loop are then checked one
+    after the other."""
+    lock_row(s, ChannelTier.position, None, where=ChannelTier.code == TREE_LOCK)
 
 
 def create(s: Session, who: Caller, values: dict) -> Channel:

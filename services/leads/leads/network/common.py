@@ -141,3 +141,14 @@ def insert_unique(s, row, error: Exception) -> None:
             s.flush()
     except exc.IntegrityError:
         raise error from None
+
+
+def lock_row(s, column, value, *, where=None) -> None:
+    """Take the write lock of a row before reading what a rule counts: a no-op UPDATE of it.
+    PostgreSQL locks the row until commit; SQLite (whose SELECT ... FOR UPDATE does nothing
+    and whose reads run outside the transaction until its first write) takes its database
+    write lock here, so the reads that follow see every committed competitor."""
+    from sqlalchemy import update
+    condition = where if where is not None else column == value
+    s.execute(update(column.class_).where(condition).values(
+        {column.key: column}).execution_options(synchronize_session=False))

@@ -19,7 +19,7 @@ from ..models import StaffMember, utcnow
 from ..models.network import ServiceRequest, ServiceRequestHistory
 from . import events, scope
 from . import service_request_rules as rules
-from .common import choice, ident, invalid, text
+from .common import choice, ident, invalid, lock_row, text
 
 
 def not_found(request_id: str):
@@ -68,6 +68,8 @@ def act(s: Session, who: Caller, row: ServiceRequest, action: str, note: str,
         transfer_to: str, transfer_to_name: str) -> ServiceRequest:
     action = choice("action", action, rules.ACTIONS, "操作")
     note = text("note", note, 4000, "说明", multiline=True)
+    lock_row(s, ServiceRequest.id, row.id)
+    s.refresh(row)   # the status a concurrent action left, not the one read before the lock
     after = rules.next_status(action, row.status)
     rules.check_actor(action, who, row.owner_id, row.recorded_by)
     now = utcnow()

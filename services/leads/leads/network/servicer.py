@@ -105,6 +105,8 @@ class ChannelServicer(pb_grpc.ChannelServiceServicer):
         names = list(dict.fromkeys(request.update_fields))
 
         def apply(s):
+            if "parent_id" in names:
+                channels.lock_tree(s)
             row = channels.visible(s, who, request.channel_id, for_update=True)
             channels.update(s, who, row, _named_fields(request.channel, [
                 n for n in names if n in channels.WRITABLE]))

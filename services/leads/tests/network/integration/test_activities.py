@@ -53,6 +53,15 @@ def test_create_update_and_scope(stubs):
         activity_id=a.id, activity=pb.ActivityFields(budget_fen=800_000, kind="demo_class"),
         update_fields=["budget_fen", "kind"]), metadata=as_("manager1")).activity
     assert (changed.budget_fen, changed.kind, changed.version) == (800_000, "demo_class", 2)
+    # one end of the time range checked against the stored other
+    later = stubs.activities.UpdateActivity(pb.UpdateActivityRequest(
+        activity_id=a.id, activity=pb.ActivityFields(ends_at=_ts(START + dt.timedelta(hours=5))),
+        update_fields=["ends_at"]), metadata=as_("manager1")).activity
+    assert later.ends_at.ToDatetime(tzinfo=dt.UTC) == START + dt.timedelta(hours=5)
+    assert _reason(error_of(lambda: stubs.activities.UpdateActivity(pb.UpdateActivityRequest(
+        activity_id=a.id, activity=pb.ActivityFields(ends_at=_ts(START - dt.timedelta(hours=1))),
+        update_fields=["ends_at"]), metadata=as_("manager1")))) == (
+        grpc.StatusCode.INVALID_ARGUMENT, "invalid.ends_at")
     for who in ("director2", "sales3"):
         assert error_of(lambda w=who: stubs.activities.GetActivity(pb.GetActivityRequest(
             activity_id=a.id), metadata=as_(w))).code() == grpc.StatusCode.NOT_FOUND

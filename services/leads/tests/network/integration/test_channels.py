@@ -152,3 +152,35 @@ def test_idempotent_create(stubs):
     again = stubs.channels.CreateChannel(request, metadata=as_("admin")).channel
     assert first.id == again.id
     assert len(stubs.events("crm.leads.channel.created.v1", first.id)) == 1
+
+
+def _race_moves(stubs, moves: list[tuple[str, str]]) -> list[str]:
+    """Run the parent moves at once; what each got."""
+    import threading
+    barrier = threading.Barrier(len(moves))
+    outcomes: list[str] = []
+
+    def move(node: str, parent: str) -> None:
+        barrier.wait()
+        try:
+            stubs.channels.UpdateChannel(pb.UpdateChannelRequest(
+                channel_id=node, channel=pb.ChannelFields(parent_id=parent),
+                update_fields=["parent_id"]), metadata=as_("director1"))
+            outcomes.append("moved")
+        except grpc.RpcError as error:
+            outcomes.append(grpc_errors.error_info(error).reason)
+
+    threads = [threading.Thread(target=move, args=m) for m in moves]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes)
+
+
+def test_concurrent_moves_cannot_close_a_loop(stubs):
+    for attempt in range(3):
+        a = _create(stubs, "director1", f"甲{attempt}", "city_partner")
+        b = _create(stubs, "director1", f"乙{attempt}", "city_partner")
+        assert _race_moves(stubs, [(a.id, b.id), (b.id, a.id)]) == [
+            "invalid.parent_id", "moved"]
