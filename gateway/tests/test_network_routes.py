@@ -141,6 +141,15 @@ async def test_activities_registrations_statistics_and_scope(gwn):
             stats["cost_per_attendee_fen"]) == (2, 1, 0.5, 200_000)
     listed = await _get(gwn, f"{path}/registrations", "bob")
     assert listed.json()["items"] == []   # bob sees none of alice's customers
+    # the customer's campaign history: their own list and the 360° view's section
+    history = (await _get(gwn, f"/v1/customers/{people[0]}/activities", "alice")).json()
+    assert [(h["activity_id"], h["activity_name"], h["attended"]) for h in history["items"]] \
+        == [(activity["id"], "公开课", True)]
+    view = (await _get(gwn, f"/v1/customers/{people[0]}", "alice")).json()
+    assert [h["activity_id"] for h in view["campaign_history"]["registrations"]] == [
+        activity["id"]]
+    assert_problem(await _get(gwn, f"/v1/customers/{people[0]}/activities", "bob"), 404,
+                   "customer-not-found")
     bad = await _post(gwn, "/v1/activities", "manager1", {
         "kind": "open_class", "name": "x", "starts_at": "2026-12-05T06:00:00Z",
         "ends_at": "2026-12-05T09:00:00Z", "budget_fen": -1})
@@ -189,6 +198,11 @@ async def test_referrals_and_surveys(gwn):
     assert_problem(await _post(gwn, "/v1/referrals", "alice", {
         "referrer_id": referrer, "referred_id": await _customer(gwn, "alice")}), 404,
         "customer-not-found")
+    view = (await _get(gwn, f"/v1/customers/{referred}", "bob")).json()
+    assert view["referrals"]["referred_by"]["referrer_id"] == referrer
+    view = (await _get(gwn, f"/v1/customers/{referrer}", "bob")).json()
+    assert ([r["referred_id"] for r in view["referrals"]["referred"]],
+            view["referrals"]["referred_by"]) == ([referred], None)
     ranking = await _get(gwn, "/v1/referrals/rankings", "bob", period="all")
     assert [(r["referrer_id"], r["actual"]) for r in ranking.json()["referrers"]] == [
         (referrer, 1)]
@@ -209,3 +223,20 @@ async def test_referrals_and_surveys(gwn):
         == (1, 4.0, 1)
     assert_problem(await _get(gwn, f"/v1/surveys/{sid}", "director2"), 404,
                    "survey-not-found")
+
+
+async def test_registrations_count_as_customer_records_read(harness, leads_target):
+    limits = ("staff:*=1000", "customer:*=1000", "customer:sales=4")
+    async with harness(leads_target=leads_target, freeze_read_limits=limits) as h:
+        created = await _post(h, "/v1/activities", "manager1", {
+            "kind": "demo_class", "name": "演示课", "starts_at": "2026-12-07T06:00:00Z",
+            "ends_at": "2026-12-07T08:00:00Z"})
+        path = f"/v1/activities/{created.json()['id']}/registrations"
+        for _ in range(3):   # the manager registers three of alice's customers
+            cid = await _customer(h, "alice")
+            assert (await _post(h, path, "manager1", {"customer_id": cid})).status_code == 201
+        first = await _get(h, path, "alice")
+        assert (first.status_code, len(first.json()["items"])) == (200, 3)
+        # three more records take alice past her 4: refused, and she is frozen
+        assert_problem(await _get(h, path, "alice"), 403, "account-frozen")
+        assert [c.request.user_id for c in h.fake.calls_to("FreezeUser")] == ["u-alice"]

@@ -28,6 +28,7 @@ from ..leads_client import LEADS_STUBS, leads_of
 from ..personal_reads import DataKind
 from ..runtime import GatewayRuntime, forward_metadata
 from ..schemas import ID_PATTERN, MultilineText, Page, StrictBody, Text, page
+from .customers import VIEW_SECTIONS, ViewSection
 from .deps import Auth, Ctx, Runtime, count_personal_records
 
 LEADS_STUBS.extend([network_pb2_grpc.ChannelServiceStub, network_pb2_grpc.ReferralServiceStub,
@@ -497,6 +498,9 @@ class RegistrationOut(BaseModel):
     registered_at: dt.datetime | None
     attended: bool
     attended_at: dt.datetime | None
+    activity_name: str
+    activity_kind: str
+    activity_starts_at: dt.datetime | None
 
 
 class ActivityStatisticsOut(BaseModel):
@@ -909,3 +913,54 @@ async def survey_statistics(survey_id: Id, request: Request, auth: Auth) -> dict
     response = await _read(request, auth, "GetSurveyStatistics",
                            pb.GetSurveyStatisticsRequest(survey_id=survey_id))
     return _json(response.statistics)
+
+
+# === the customer's 360° view: referrals and campaign history ================================
+
+VIEW_ITEMS = 20   # the newest of each; the lists above page through all
+
+
+async def referrals_section(request: Request, auth: Authenticated, customer_id: str) -> dict:
+    """Who referred the customer, and the (newest) customers they referred."""
+    client, metadata = leads_of(request), forward_metadata(auth.ctx, auth)
+    by = await client.call("ListReferrals", pb.ListReferralsRequest(
+        referred_id=customer_id, page_size=1), metadata)
+    made = await client.call("ListReferrals", pb.ListReferralsRequest(
+        referrer_id=customer_id, page_size=VIEW_ITEMS), metadata)
+    rows = [*by.referrals, *made.referrals]
+    await count_personal_records(auth, DataKind.CUSTOMER, _named_customers(rows) - 1 if rows
+                                 else 0)
+    return {"referred_by": _json(by.referrals[0]) if by.referrals else None,
+            "referred": [_json(r) for r in made.referrals],
+            "more_referred": bool(made.next_page_token)}
+
+
+async def campaign_history_section(request: Request, auth: Authenticated,
+                                   customer_id: str) -> dict:
+    """The activities the customer registered for (newest first), attended or not."""
+    response = await leads_of(request).call(
+        "ListActivityRegistrations", pb.ListActivityRegistrationsRequest(
+            customer_id=customer_id, page_size=VIEW_ITEMS),
+        forward_metadata(auth.ctx, auth))
+    return {"registrations": [_json(r) for r in response.registrations],
+            "more": bool(response.next_page_token)}
+
+
+VIEW_SECTIONS.extend([ViewSection("referrals", referrals_section),
+                      ViewSection("campaign_history", campaign_history_section)])
+
+
+@router.get("/v1/customers/{customer_id}/activities", name="customers.activities.list",
+            tags=_ACTIVITIES, response_model=Page[RegistrationOut])
+async def list_customer_activities(customer_id: Id, request: Request, auth: Auth,
+                                   attended: bool | None = None, limit: Limit = 50,
+                                   cursor: Cursor = None) -> dict:
+    """A customer's registrations across activities (their campaign history)."""
+    auth.ctx.target("customer", customer_id)
+    response = await _read(request, auth, "ListActivityRegistrations",
+                           pb.ListActivityRegistrationsRequest(
+                               customer_id=customer_id,
+                               attended="" if attended is None else str(attended).lower(),
+                               page_size=limit, page_token=cursor or ""))
+    await count_personal_records(auth, DataKind.CUSTOMER, 1 if response.registrations else 0)
+    return page([_json(r) for r in response.registrations], response.next_page_token)

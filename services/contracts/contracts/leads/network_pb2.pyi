@@ -535,7 +535,7 @@ class UpdateActivityResponse(_message.Message):
     def __init__(self, activity: _Optional[_Union[Activity, _Mapping]] = ...) -> None: ...
 
 class Registration(_message.Message):
-    __slots__ = ("id", "activity_id", "customer_id", "customer_name", "customer_stage", "registered_by", "registered_at", "attended", "attended_at")
+    __slots__ = ("id", "activity_id", "customer_id", "customer_name", "customer_stage", "registered_by", "registered_at", "attended", "attended_at", "activity_name", "activity_kind", "activity_starts_at")
     ID_FIELD_NUMBER: _ClassVar[int]
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -545,6 +545,9 @@ class Registration(_message.Message):
     REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
     ATTENDED_FIELD_NUMBER: _ClassVar[int]
     ATTENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_KIND_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_STARTS_AT_FIELD_NUMBER: _ClassVar[int]
     id: str
     activity_id: str
     customer_id: str
@@ -554,7 +557,10 @@ class Registration(_message.Message):
     registered_at: _timestamp_pb2.Timestamp
     attended: bool
     attended_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., activity_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., customer_name: _Optional[str] = ..., customer_stage: _Optional[str] = ..., registered_by: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attended: _Optional[bool] = ..., attended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    activity_name: str
+    activity_kind: str
+    activity_starts_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., activity_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., customer_name: _Optional[str] = ..., customer_stage: _Optional[str] = ..., registered_by: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attended: _Optional[bool] = ..., attended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., activity_name: _Optional[str] = ..., activity_kind: _Optional[str] = ..., activity_starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RegisterForActivityRequest(_message.Message):
     __slots__ = ("activity_id", "customer_id", "idempotency_key")
@@ -573,16 +579,18 @@ class RegisterForActivityResponse(_message.Message):
     def __init__(self, registration: _Optional[_Union[Registration, _Mapping]] = ...) -> None: ...
 
 class ListActivityRegistrationsRequest(_message.Message):
-    __slots__ = ("activity_id", "attended", "page_size", "page_token")
+    __slots__ = ("activity_id", "customer_id", "attended", "page_size", "page_token")
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     ATTENDED_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     activity_id: str
+    customer_id: str
     attended: str
     page_size: int
     page_token: str
-    def __init__(self, activity_id: _Optional[str] = ..., attended: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    def __init__(self, activity_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., attended: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListActivityRegistrationsResponse(_message.Message):
     __slots__ = ("registrations", "next_page_token")

@@ -185,9 +185,26 @@ def mark_attendance(s: Session, who: Caller, activity: MarketingActivity, custom
     return row, customer
 
 
+Registered = tuple[ActivityRegistration, Customer, MarketingActivity]
+
+
+def _with_people(s: Session, rows: list[ActivityRegistration],
+                 activity: MarketingActivity | None = None) -> list[Registered]:
+    ids = {r.customer_id for r in rows}
+    people = {c.id: c for c in s.scalars(select(Customer).where(Customer.id.in_(ids)))} \
+        if ids else {}
+    if activity is not None:
+        found = {activity.id: activity}
+    else:
+        wanted = {r.activity_id for r in rows}
+        found = {a.id: a for a in s.scalars(select(MarketingActivity).where(
+            MarketingActivity.id.in_(wanted)))} if wanted else {}
+    return [(r, people[r.customer_id], found[r.activity_id]) for r in rows]
+
+
 def registrations_page(s: Session, who: Caller, activity: MarketingActivity,
                        attended: bool | None, size: int, token: str
-                       ) -> tuple[list[tuple[ActivityRegistration, Customer]], str]:
+                       ) -> tuple[list[Registered], str]:
     stmt = select(ActivityRegistration).where(
         ActivityRegistration.activity_id == activity.id,
         scope.customers_visible(who, ActivityRegistration.customer_id))
@@ -197,10 +214,22 @@ def registrations_page(s: Session, who: Caller, activity: MarketingActivity,
         s, stmt, [ActivityRegistration.registered_at, ActivityRegistration.id], token=token,
         size=pagination.page_size(size),
         list_name=f"registrations:{activity.id}|{attended}")
-    ids = [r.customer_id for r in page.rows]
-    people = {c.id: c for c in s.scalars(select(Customer).where(Customer.id.in_(ids)))} \
-        if ids else {}
-    return [(r, people[r.customer_id]) for r in page.rows], page.next_token
+    return _with_people(s, page.rows, activity), page.next_token
+
+
+def customer_history(s: Session, who: Caller, customer_id: str, attended: bool | None,
+                     size: int, token: str) -> tuple[list[Registered], str]:
+    """One customer's registrations across activities, newest first (their campaign
+    history): seen through the customer, whichever region ran the activity."""
+    customer = customer_records.visible(s, who, customer_id)
+    stmt = select(ActivityRegistration).where(ActivityRegistration.customer_id == customer.id)
+    if attended is not None:
+        stmt = stmt.where(ActivityRegistration.attended.is_(attended))
+    page = pagination.keyset_page(
+        s, stmt, [ActivityRegistration.registered_at, ActivityRegistration.id], token=token,
+        size=pagination.page_size(size),
+        list_name=f"customer_registrations:{customer.id}|{attended}", descending=True)
+    return _with_people(s, page.rows), page.next_token
 
 
 @dataclasses.dataclass(frozen=True)

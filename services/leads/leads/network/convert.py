@@ -78,8 +78,11 @@ def activity(row: MarketingActivity) -> pb.Activity:
         version=row.version)
 
 
-def registration(row: ActivityRegistration, customer: Customer) -> pb.Registration:
+def registration(row: ActivityRegistration, customer: Customer,
+                 activity_: MarketingActivity) -> pb.Registration:
     return pb.Registration(
+        activity_name=activity_.name, activity_kind=activity_.kind,
+        activity_starts_at=timestamp(activity_.starts_at),
         id=row.id, activity_id=row.activity_id, customer_id=row.customer_id,
         customer_name=customer.name, customer_stage=customer.stage,
         registered_by=row.registered_by, registered_at=timestamp(row.registered_at),

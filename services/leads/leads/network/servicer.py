@@ -244,7 +244,7 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
             activity = activities.visible(s, who, request.activity_id, for_update=True)
             row, customer = activities.register(s, who, activity, request.customer_id)
             return pb.RegisterForActivityResponse(
-                registration=convert.registration(row, customer))
+                registration=convert.registration(row, customer, activity))
         return run_write(self.db, who, "RegisterForActivity", request,
                          pb.RegisterForActivityResponse, apply)
 
@@ -252,11 +252,16 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
         who = caller()
         attended = tri_state("attended", request.attended)
         with self.db.read() as s:
-            activity = activities.visible(s, who, request.activity_id)
-            rows, token = activities.registrations_page(s, who, activity, attended,
-                                                        request.page_size, request.page_token)
+            if request.customer_id and not request.activity_id:
+                rows, token = activities.customer_history(
+                    s, who, request.customer_id, attended, request.page_size,
+                    request.page_token)
+            else:
+                activity = activities.visible(s, who, request.activity_id)
+                rows, token = activities.registrations_page(
+                    s, who, activity, attended, request.page_size, request.page_token)
             return pb.ListActivityRegistrationsResponse(
-                registrations=[convert.registration(r, c) for r, c in rows],
+                registrations=[convert.registration(*r) for r in rows],
                 next_page_token=token)
 
     def MarkAttendance(self, request, context):
@@ -266,7 +271,8 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
             activity = activities.visible(s, who, request.activity_id)
             row, customer = activities.mark_attendance(s, who, activity, request.customer_id,
                                                        request.attended)
-            return pb.MarkAttendanceResponse(registration=convert.registration(row, customer))
+            return pb.MarkAttendanceResponse(
+                registration=convert.registration(row, customer, activity))
         return run_write(self.db, who, "MarkAttendance", request, pb.MarkAttendanceResponse,
                          apply)
 

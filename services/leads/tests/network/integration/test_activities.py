@@ -108,6 +108,14 @@ def test_registrations_attendance_and_funnel(stubs):
     # another seller of the department sees the activity but none of sales1's customers
     assert list(stubs.activities.ListActivityRegistrations(pb.ListActivityRegistrationsRequest(
         activity_id=a.id), metadata=as_("manager1")).registrations) != []
+    # one customer's campaign history across activities
+    history = stubs.activities.ListActivityRegistrations(pb.ListActivityRegistrationsRequest(
+        customer_id=people[0]), metadata=as_("sales1")).registrations
+    assert [(h.activity_id, h.activity_name, h.activity_kind, h.attended) for h in history] \
+        == [(a.id, "免费试听", "free_trial", True)]
+    assert error_of(lambda: stubs.activities.ListActivityRegistrations(
+        pb.ListActivityRegistrationsRequest(customer_id=people[0]), metadata=as_("sales2"))
+    ).code() == grpc.StatusCode.NOT_FOUND
     other = stubs.customer(7120, owner="sales2")
     assert error_of(lambda: stubs.activities.RegisterForActivity(pb.RegisterForActivityRequest(
         activity_id=a.id, customer_id=other), metadata=as_("sales1"))).code() == \
