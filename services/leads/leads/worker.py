@@ -2,6 +2,7 @@
 
 - keeps the staff read model from identity's user.created events;
 - hands a leaver's work over on identity's user.left (leads.handover: every area's steps);
+- announces overdue service requests from a timer (network.overdue);
 - relays leads' outbox to RabbitMQ.
 Eventlet patching comes first, before anything else is imported.
 """
@@ -14,11 +15,13 @@ import os  # noqa: E402
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
 from kit.nameko_database import DatabaseProvider  # noqa: E402
+from nameko.timer import timer  # noqa: E402
 
 from . import handover, production  # noqa: E402
 from .customers import events  # noqa: E402
 from .customers import handover as customers_handover  # noqa: E402, F401  (its step)
 from .network import handover as network_handover  # noqa: E402, F401  (its step)
+from .network import overdue  # noqa: E402
 from .settings import load  # noqa: E402
 
 
@@ -39,6 +42,10 @@ class LeadsWorker:
     @event_consumer(events.USER_LEFT)
     def hand_over(self, event: Envelope) -> None:
         handover.hand_over(self.db, event)
+
+    @timer(interval=overdue.INTERVAL_SECONDS)
+    def announce_overdue_service_requests(self) -> None:
+        overdue.announce_overdue(self.db)
 
 
 def main() -> None:

@@ -251,3 +251,17 @@ register(EventType(
     example={**_SERVICE_REQUEST_EXAMPLE, "status": "resolved", "action": "resolve",
              "changed_by": "u-3001", "changed_at": "2025-09-04T10:00:00Z"},
 ))
+
+register(EventType(
+    type="crm.leads.service_request.overdue.v1",
+    description="An unresolved service request passed its due time (announced once per due "
+                "time; a reopened request may be announced again): remind its owner and "
+                "their manager.",
+    subject="the service request id",
+    schema=object_schema("ServiceRequestOverdue", {
+        **_SERVICE_REQUEST, "owner_department_id": NULLABLE_ID, "owner_region_id": NULLABLE_ID,
+        "detected_at": TIMESTAMP,
+    }, ["request_id", "customer_id", "status", "owner_id", "due_at", "detected_at"]),
+    example={**_SERVICE_REQUEST_EXAMPLE, "owner_department_id": "dep-7",
+             "owner_region_id": "reg-1", "detected_at": "2025-09-04T16:01:00Z"},
+))

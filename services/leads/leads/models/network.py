@@ -223,6 +223,9 @@ class ServiceRequest(Base):
     resolved_at: Mapped[dt.datetime | None] = _when(nullable=True)
     closed_at: Mapped[dt.datetime | None] = _when(nullable=True)
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    # the due time whose passing was announced (crm.leads.service_request.overdue.v1): a
+    # reopened request has a new due time, announced again if it passes too
+    overdue_announced_for: Mapped[dt.datetime | None] = _when(nullable=True)
     created_at: Mapped[dt.datetime] = _when(default=utcnow)
     updated_at: Mapped[dt.datetime] = _when(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

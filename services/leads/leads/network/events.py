@@ -14,6 +14,7 @@ CHANNEL_UPDATED = "crm.leads.channel.updated.v1"
 REFERRAL_CREATED = "crm.leads.referral.created.v1"
 SERVICE_REQUEST_CREATED = "crm.leads.service_request.created.v1"
 SERVICE_REQUEST_CHANGED = "crm.leads.service_request.changed.v1"
+SERVICE_REQUEST_OVERDUE = "crm.leads.service_request.overdue.v1"
 
 
 def _channel(c: Channel) -> dict:
@@ -54,3 +55,9 @@ def service_request_changed(s: Session, r: ServiceRequest, action: str, by: str)
     add_event(s, SERVICE_REQUEST_CHANGED, r.id, {**_request(r), "action": action,
                                                  "changed_by": by,
                                                  "changed_at": iso(r.updated_at)})
+
+
+def service_request_overdue(s: Session, r: ServiceRequest, now) -> None:
+    add_event(s, SERVICE_REQUEST_OVERDUE, r.id, {
+        **_request(r), "owner_department_id": r.owner_department_id,
+        "owner_region_id": r.owner_region_id, "detected_at": iso(now)})

@@ -156,3 +156,29 @@ def test_handover_moves_open_requests_to_the_successor(stubs):
     kept = stubs.requests.GetServiceRequest(pb.GetServiceRequestRequest(
         request_id=done.id), metadata=as_("manager1")).request
     assert (moved.owner.user_id, kept.owner.user_id) == ("manager1", "sales2")
+
+
+def test_overdue_requests_are_announced_once_per_due_time(stubs):
+    from leads.network import overdue
+    c = stubs.customer(6600, owner="sales1")
+    r = _open(stubs, c, who="sales1", priority="urgent")
+    due = r.due_at.ToDatetime(tzinfo=dt.UTC)
+    kind = "crm.leads.service_request.overdue.v1"
+    overdue.announce_overdue(stubs.db, now=due - dt.timedelta(minutes=1))
+    assert stubs.events(kind, r.id) == []          # not due yet
+    overdue.announce_overdue(stubs.db, now=due + dt.timedelta(minutes=1))
+    overdue.announce_overdue(stubs.db, now=due + dt.timedelta(minutes=2))
+    [event] = stubs.events(kind, r.id)
+    assert (event["owner_id"], event["status"], event["priority"]) == ("sales1", "open",
+                                                                      "urgent")
+    # resolved and reopened: a new due time, announced again when it passes
+    _act(stubs, r.id, "resolve", "sales1", note="处理中")
+    reopened = _act(stubs, r.id, "reopen", "sales1")
+    again_due = reopened.due_at.ToDatetime(tzinfo=dt.UTC)
+    assert again_due > due
+    overdue.announce_overdue(stubs.db, now=again_due + dt.timedelta(minutes=1))
+    assert len(stubs.events(kind, r.id)) == 2
+    # a resolved request is never announced
+    _act(stubs, r.id, "resolve", "sales1", note="已解决")
+    overdue.announce_overdue(stubs.db, now=again_due + dt.timedelta(days=30))
+    assert len(stubs.events(kind, r.id)) == 2
