@@ -32,6 +32,14 @@ def _when(nullable: bool = False, **kw) -> Mapped:
     return mapped_column(DateTime(timezone=True), nullable=nullable, **kw)
 
 
+class NetworkLock(Base):
+    """Named rows whose write lock serialises the rare changes a graph rule must see whole
+    (moves in the channel tree, new referrals: no cycles): `network.common.lock_row`."""
+    __tablename__ = "network_locks"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    touched_at: Mapped[dt.datetime | None] = _when(nullable=True)
+
+
 # ---- channels -------------------------------------------------------------------------------
 
 class ChannelTier(Base):
@@ -284,5 +292,6 @@ class SurveyResponse(Base):
 
 
 __all__ = ["ActivityRegistration", "AttributedPayment", "AttributedRevenue", "Channel",
-           "ChannelTier", "ChannelVisit", "MarketingActivity", "Referral", "ReferralPromise",
+           "ChannelTier", "ChannelVisit", "MarketingActivity", "NetworkLock", "Referral",
+           "ReferralPromise",
            "ServiceRequest", "ServiceRequestHistory", "Survey", "SurveyResponse"]

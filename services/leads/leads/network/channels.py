@@ -19,13 +19,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Customer, utcnow
-from ..models.network import AttributedRevenue, Channel, ChannelTier, ChannelVisit
+from ..models.network import (
+    AttributedRevenue,
+    Channel,
+    ChannelTier,
+    ChannelVisit,
+    NetworkLock,
+)
 from . import events, scope, tree
 from .common import email, ident, invalid, lock_row, mobile, text
 
 TIER_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 MAX_TREE = 5000
-TREE_LOCK = "hq"   # the tier row whose lock serialises moves in the tree
+TREE_LOCK = "channel_tree"   # the network_locks row serialising moves in the tree
 WRITABLE = ("name", "tier", "parent_id", "region_id", "department_id", "owner_id",
             "owner_name", "contact_name", "contact_phone", "contact_email", "address", "notes",
             "active")
@@ -112,11 +118,10 @@ def _check_parent(s: Session, who: Caller, node_id: str | None, parent_id: str |
 
 
 def lock_tree(s: Session) -> None:
-    """Moves within the tree are rare: each takes one lock (a no-op write of the built-in
-    root tier's row, not of its key, so creating channels is not held up) BEFORE it locks
-    the channel it moves; two concurrent moves that would close a loop are then checked one
-    after the other."""
-    lock_row(s, ChannelTier.position, None, where=ChannelTier.code == TREE_LOCK)
+    """Moves within the tree are rare: each takes one lock BEFORE it locks the channel it
+    moves; two concurrent moves that would close a loop are then checked one after the
+    other."""
+    lock_row(s, NetworkLock.touched_at, None, where=NetworkLock.name == TREE_LOCK)
 
 
 def create(s: Session, who: Caller, values: dict) -> Channel:

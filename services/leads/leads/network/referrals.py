@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, aliased
 
 from ..customers import records as customer_records
 from ..models import Customer, utcnow
-from ..models.network import Referral, ReferralPromise
+from ..models.network import NetworkLock, Referral, ReferralPromise
 from . import events, referral_rules, scope
-from .common import insert_unique, text
+from .common import insert_unique, lock_row, text
 
 CONVERTED = ("enrolled", "alumni")
 STAGES = ("lead", "prospect", "enrolled", "alumni")
@@ -28,7 +28,10 @@ MAX_RANKING = 100
 
 def create(s: Session, who: Caller, referrer_id: str, referred_id: str, note: str) -> Referral:
     note = text("note", note, 500, "备注", multiline=True)
-    referred = customer_records.visible(s, who, referred_id, for_update=True)
+    # New referrals are checked one after the other: two at once could each pass the cycle
+    # check and close a loop together (whatever customers they name).
+    lock_row(s, NetworkLock.touched_at, None, where=NetworkLock.name == "referrals")
+    referred = customer_records.visible(s, who, referred_id)
     referrer = customer_records.visible(s, who, referrer_id)
     referral_rules.check_referral(
         referrer.id, referred.id,

@@ -125,3 +125,31 @@ def test_concurrent_referrals_of_one_customer_one_wins(stubs):
     listed = stubs.referrals.ListReferrals(pb.ListReferralsRequest(referred_id=referred),
                                            metadata=as_("sales1")).referrals
     assert len(listed) == 1
+
+
+def test_concurrent_referrals_cannot_close_a_loop_together(stubs):
+    import threading
+    for attempt in range(3):
+        a, b, c, d = (stubs.customer(8500 + 10 * attempt + i, owner="sales1")
+                      for i in range(4))
+        _refer(stubs, b, c)
+        _refer(stubs, d, a)
+        # a → b and c → d are each fine alone; together: a → b → c → d → a
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def refer(referrer: str, referred: str, barrier=barrier, outcomes=outcomes) -> None:
+            barrier.wait()
+            try:
+                _refer(stubs, referrer, referred)
+                outcomes.append("created")
+            except grpc.RpcError as error:
+                outcomes.append(grpc_errors.error_info(error).reason)
+
+        threads = [threading.Thread(target=refer, args=(a, b)),
+                   threading.Thread(target=refer, args=(c, d))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["created", "referral.cycle"]
