@@ -157,6 +157,18 @@ async def test_activities_registrations_statistics_and_scope(gwn):
     patched = await gwn.client.patch(path, json={"cancelled": True},
                                      headers={**gwn.auth("u-manager1"), **_key()})
     assert (patched.status_code, patched.json()["cancelled"]) == (200, True)
+    # used: refused; another region's: 404; a mistake: gone
+    in_use = await gwn.client.delete(path, headers={**gwn.auth("u-manager1"), **_key()})
+    assert_problem(in_use, 409, "activity-in-use")
+    mistake = await _post(gwn, "/v1/activities", "manager1", {
+        "kind": "sms_campaign", "name": "误建", "starts_at": "2026-12-05T06:00:00Z",
+        "ends_at": "2026-12-05T06:00:00Z"})
+    gone_path = f"/v1/activities/{mistake.json()['id']}"
+    assert_problem(await gwn.client.delete(gone_path, headers={
+        **gwn.auth("u-director2"), **_key()}), 404, "activity-not-found")
+    gone = await gwn.client.delete(gone_path, headers={**gwn.auth("u-manager1"), **_key()})
+    assert gone.status_code == 204
+    assert_problem(await _get(gwn, gone_path, "manager1"), 404, "activity-not-found")
 
 
 async def test_service_requests_ownership_actions_and_scope(gwn):

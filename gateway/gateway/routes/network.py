@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from contracts.leads import network_pb2 as pb
 from contracts.leads import network_pb2_grpc
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
@@ -306,6 +306,20 @@ async def update_channel(channel_id: Id, body: UpdateChannelBody, request: Reque
                         lambda r: _json(r.channel))
 
 
+@router.delete("/v1/channels/{channel_id}", name="channels.delete", tags=_CHANNELS,
+               status_code=204, response_class=Response)
+async def delete_channel(channel_id: Id, request: Request, auth: Auth, ctx: Ctx,
+                         rt: Runtime) -> Response:
+    """Remove a channel entered by mistake; one with sub-channels, customers, visits or
+    revenue is refused (409 channel-in-use): deactivate it instead."""
+    ctx.target("channel", channel_id)
+    await _write(request, auth, ctx, rt, None, "DeleteChannel",
+                 lambda key: pb.DeleteChannelRequest(channel_id=channel_id,
+                                                     idempotency_key=key),
+                 lambda r: {})
+    return Response(status_code=204)
+
+
 @router.post("/v1/channels/{channel_id}/visits", name="channels.visits.create",
              tags=_CHANNELS, status_code=201, response_model=VisitOut)
 async def record_channel_visit(channel_id: Id, body: VisitBody, request: Request, auth: Auth,
@@ -583,6 +597,20 @@ async def update_activity(activity_id: Id, body: UpdateActivityBody, request: Re
                             activity_id=activity_id, activity=_activity_fields(given),
                             update_fields=list(given), idempotency_key=key),
                         lambda r: _json(r.activity))
+
+
+@router.delete("/v1/activities/{activity_id}", name="activities.delete", tags=_ACTIVITIES,
+               status_code=204, response_class=Response)
+async def delete_activity(activity_id: Id, request: Request, auth: Auth, ctx: Ctx,
+                          rt: Runtime) -> Response:
+    """Remove an activity entered by mistake; one with registrations or customers it
+    brought is refused (409 activity-in-use): cancel it instead."""
+    ctx.target("activity", activity_id)
+    await _write(request, auth, ctx, rt, None, "DeleteActivity",
+                 lambda key: pb.DeleteActivityRequest(activity_id=activity_id,
+                                                      idempotency_key=key),
+                 lambda r: {})
+    return Response(status_code=204)
 
 
 @router.post("/v1/activities/{activity_id}/registrations", name="activities.registrations.create",

@@ -200,6 +200,19 @@ register(EventType(
 ))
 
 register(EventType(
+    type="crm.leads.channel.deleted.v1",
+    description="A channel entered by mistake was removed (only a channel no customer, "
+                "sub-channel, visit or revenue referred to).",
+    subject="the channel id",
+    schema=object_schema("ChannelDeleted", {
+        "channel_id": ID, "tier": _CHANNEL["tier"], "deleted_by": TEXT,
+        "deleted_at": TIMESTAMP,
+    }, ["channel_id", "tier", "deleted_at"]),
+    example={"channel_id": "ch-8", "tier": "city_partner", "deleted_by": "u-2001",
+             "deleted_at": "2025-09-02T09:00:00Z"},
+))
+
+register(EventType(
     type="crm.leads.referral.created.v1",
     description="A customer was recorded as referred by another (感召); a customer is "
                 "referred once.",

@@ -223,6 +223,18 @@ class UpdateChannelResponse(_message.Message):
     channel: Channel
     def __init__(self, channel: _Optional[_Union[Channel, _Mapping]] = ...) -> None: ...
 
+class DeleteChannelRequest(_message.Message):
+    __slots__ = ("channel_id", "idempotency_key")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    channel_id: str
+    idempotency_key: str
+    def __init__(self, channel_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class DeleteChannelResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class ChannelVisit(_message.Message):
     __slots__ = ("id", "channel_id", "visitor_id", "visitor_name", "visited_at", "notes", "created_at")
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -533,6 +545,18 @@ class UpdateActivityResponse(_message.Message):
     ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     activity: Activity
     def __init__(self, activity: _Optional[_Union[Activity, _Mapping]] = ...) -> None: ...
+
+class DeleteActivityRequest(_message.Message):
+    __slots__ = ("activity_id", "idempotency_key")
+    ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    activity_id: str
+    idempotency_key: str
+    def __init__(self, activity_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class DeleteActivityResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class Registration(_message.Message):
     __slots__ = ("id", "activity_id", "customer_id", "customer_name", "customer_stage", "registered_by", "registered_at", "attended", "attended_at", "activity_name", "activity_kind", "activity_starts_at")

@@ -71,6 +71,11 @@ class ChannelServiceStub:
                 request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.UpdateChannelRequest.SerializeToString,
                 response_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.UpdateChannelResponse.FromString,
                 _registered_method=True)
+        self.DeleteChannel = channel.unary_unary(
+                '/crm.leads.v1.ChannelService/DeleteChannel',
+                request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.DeleteChannelRequest.SerializeToString,
+                response_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.DeleteChannelResponse.FromString,
+                _registered_method=True)
         self.RecordChannelVisit = channel.unary_unary(
                 '/crm.leads.v1.ChannelService/RecordChannelVisit',
                 request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.RecordChannelVisitRequest.SerializeToString,
@@ -133,6 +138,14 @@ class ChannelServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteChannel(self, request, context):
+        """Only a channel nothing refers to (no sub-channels, customers, visits or revenue): a
+        mistake. A channel that worked is deactivated instead (FAILED_PRECONDITION channel.in_use).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RecordChannelVisit(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -182,6 +195,11 @@ def add_ChannelServiceServicer_to_server(servicer, server):
                     servicer.UpdateChannel,
                     request_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.UpdateChannelRequest.FromString,
                     response_serializer=crm_dot_leads_dot_v1_dot_network__pb2.UpdateChannelResponse.SerializeToString,
+            ),
+            'DeleteChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteChannel,
+                    request_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.DeleteChannelRequest.FromString,
+                    response_serializer=crm_dot_leads_dot_v1_dot_network__pb2.DeleteChannelResponse.SerializeToString,
             ),
             'RecordChannelVisit': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordChannelVisit,
@@ -385,6 +403,33 @@ class ChannelService:
             '/crm.leads.v1.ChannelService/UpdateChannel',
             crm_dot_leads_dot_v1_dot_network__pb2.UpdateChannelRequest.SerializeToString,
             crm_dot_leads_dot_v1_dot_network__pb2.UpdateChannelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.leads.v1.ChannelService/DeleteChannel',
+            crm_dot_leads_dot_v1_dot_network__pb2.DeleteChannelRequest.SerializeToString,
+            crm_dot_leads_dot_v1_dot_network__pb2.DeleteChannelResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -689,6 +734,11 @@ class ActivityServiceStub:
                 request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.UpdateActivityRequest.SerializeToString,
                 response_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.UpdateActivityResponse.FromString,
                 _registered_method=True)
+        self.DeleteActivity = channel.unary_unary(
+                '/crm.leads.v1.ActivityService/DeleteActivity',
+                request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.DeleteActivityRequest.SerializeToString,
+                response_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.DeleteActivityResponse.FromString,
+                _registered_method=True)
         self.RegisterForActivity = channel.unary_unary(
                 '/crm.leads.v1.ActivityService/RegisterForActivity',
                 request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.RegisterForActivityRequest.SerializeToString,
@@ -740,6 +790,14 @@ class ActivityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteActivity(self, request, context):
+        """Only an activity nobody registered for or was brought by; otherwise cancel it
+        (FAILED_PRECONDITION activity.in_use).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RegisterForActivity(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -786,6 +844,11 @@ def add_ActivityServiceServicer_to_server(servicer, server):
                     servicer.UpdateActivity,
                     request_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.UpdateActivityRequest.FromString,
                     response_serializer=crm_dot_leads_dot_v1_dot_network__pb2.UpdateActivityResponse.SerializeToString,
+            ),
+            'DeleteActivity': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteActivity,
+                    request_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.DeleteActivityRequest.FromString,
+                    response_serializer=crm_dot_leads_dot_v1_dot_network__pb2.DeleteActivityResponse.SerializeToString,
             ),
             'RegisterForActivity': grpc.unary_unary_rpc_method_handler(
                     servicer.RegisterForActivity,
@@ -918,6 +981,33 @@ class ActivityService:
             '/crm.leads.v1.ActivityService/UpdateActivity',
             crm_dot_leads_dot_v1_dot_network__pb2.UpdateActivityRequest.SerializeToString,
             crm_dot_leads_dot_v1_dot_network__pb2.UpdateActivityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteActivity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.leads.v1.ActivityService/DeleteActivity',
+            crm_dot_leads_dot_v1_dot_network__pb2.DeleteActivityRequest.SerializeToString,
+            crm_dot_leads_dot_v1_dot_network__pb2.DeleteActivityResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -114,6 +114,23 @@ def update(s: Session, who: Caller, row: MarketingActivity, values: dict) -> lis
     return changed
 
 
+def delete(s: Session, who: Caller, row: MarketingActivity) -> None:
+    """Remove an activity entered by mistake: refused once a customer registered for it or
+    was brought by it (cancel it instead)."""
+    scope.check_placement(who, row.owner_id, row.department_id, row.region_id)
+    used = (s.scalar(select(ActivityRegistration.id).where(
+                ActivityRegistration.activity_id == row.id).limit(1))
+            or s.scalar(select(Customer.id).where(Customer.campaign_id == row.id).limit(1))
+            or s.get(AttributedRevenue, ("activity", row.id)))
+    if used:
+        raise FailedPrecondition(
+            "customers registered for or were brought by the activity: cancel it",
+            reason="activity.in_use",
+            message_zh="该活动已有报名或带来的客户，请取消而非删除")
+    s.delete(row)
+    s.flush()
+
+
 @dataclasses.dataclass(frozen=True)
 class Filters:
     kind: str = ""

@@ -14,8 +14,8 @@ import re
 
 from kit import pagination
 from kit.caller import Caller
-from kit.errors import AlreadyExists
-from sqlalchemy import func, select
+from kit.errors import AlreadyExists, FailedPrecondition
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Customer, utcnow
@@ -162,6 +162,26 @@ def update(s: Session, who: Caller, row: Channel, values: dict) -> list[str]:
     s.flush()
     events.channel_updated(s, row, changed, who.user_id)
     return changed
+
+
+def delete(s: Session, who: Caller, row: Channel) -> None:
+    """Remove a channel entered by mistake: refused once anything refers to it."""
+    scope.check_placement(who, row.owner_id, row.department_id, row.region_id)
+    used = (s.scalar(select(Channel.id).where(Channel.parent_id == row.id).limit(1))
+            or s.scalar(select(Customer.id).where(or_(
+                Customer.source_channel_id == row.id, Customer.owner_channel_id == row.id))
+                .limit(1))
+            or s.scalar(select(ChannelVisit.id).where(ChannelVisit.channel_id == row.id)
+                        .limit(1))
+            or s.get(AttributedRevenue, ("channel", row.id)))
+    if used:
+        raise FailedPrecondition(
+            "the channel has sub-channels, customers, visits or revenue: deactivate it",
+            reason="channel.in_use",
+            message_zh="该渠道已有下级渠道、客户、拜访记录或业绩，请停用而非删除")
+    events.channel_deleted(s, row, who.user_id)
+    s.delete(row)
+    s.flush()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,11 +6,13 @@ from __future__ import annotations
 from kit.events import add_event
 from sqlalchemy.orm import Session
 
+from ..models import utcnow
 from ..models.network import Channel, Referral, ServiceRequest
 from .common import iso
 
 CHANNEL_CREATED = "crm.leads.channel.created.v1"
 CHANNEL_UPDATED = "crm.leads.channel.updated.v1"
+CHANNEL_DELETED = "crm.leads.channel.deleted.v1"
 REFERRAL_CREATED = "crm.leads.referral.created.v1"
 SERVICE_REQUEST_CREATED = "crm.leads.service_request.created.v1"
 SERVICE_REQUEST_CHANGED = "crm.leads.service_request.changed.v1"
@@ -32,6 +34,11 @@ def channel_created(s: Session, c: Channel) -> None:
 def channel_updated(s: Session, c: Channel, changed: list[str], by: str) -> None:
     add_event(s, CHANNEL_UPDATED, c.id, {**_channel(c), "changed_fields": changed,
                                          "updated_by": by, "updated_at": iso(c.updated_at)})
+
+
+def channel_deleted(s: Session, c: Channel, by: str) -> None:
+    add_event(s, CHANNEL_DELETED, c.id, {"channel_id": c.id, "tier": c.tier,
+                                         "deleted_by": by, "deleted_at": iso(utcnow())})
 
 
 def referral_created(s: Session, r: Referral) -> None:

@@ -116,6 +116,15 @@ class ChannelServicer(pb_grpc.ChannelServiceServicer):
             return pb.UpdateChannelResponse(channel=self._message(s, who, row))
         return run_write(self.db, who, "UpdateChannel", request, pb.UpdateChannelResponse, apply)
 
+    def DeleteChannel(self, request, context):
+        who = require_role(caller(), MANAGER_ROLES, "manage channels", "管理渠道")
+
+        def apply(s):
+            channels.delete(s, who, channels.visible(s, who, request.channel_id,
+                                                     for_update=True))
+            return pb.DeleteChannelResponse()
+        return run_write(self.db, who, "DeleteChannel", request, pb.DeleteChannelResponse, apply)
+
     def RecordChannelVisit(self, request, context):
         who = require_role(caller(), WRITER_ROLES, "record channel visits", "记录渠道拜访")
 
@@ -235,6 +244,16 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
             activities.update(s, who, row, _activity_values(request.activity, names))
             return pb.UpdateActivityResponse(activity=convert.activity(row))
         return run_write(self.db, who, "UpdateActivity", request, pb.UpdateActivityResponse,
+                         apply)
+
+    def DeleteActivity(self, request, context):
+        who = require_role(caller(), MANAGER_ROLES, "manage marketing activities", "管理市场活动")
+
+        def apply(s):
+            activities.delete(s, who, activities.visible(s, who, request.activity_id,
+                                                         for_update=True))
+            return pb.DeleteActivityResponse()
+        return run_write(self.db, who, "DeleteActivity", request, pb.DeleteActivityResponse,
                          apply)
 
     def RegisterForActivity(self, request, context):

@@ -175,3 +175,18 @@ def test_concurrent_registrations_keep_to_the_capacity(stubs):
     st = stubs.activities.GetActivityStatistics(pb.GetActivityStatisticsRequest(
         activity_id=a.id), metadata=as_("manager1")).statistics
     assert st.registered == 2
+
+
+def test_only_an_unused_activity_is_deleted(stubs):
+    unused, used = _activity(stubs, name="误建活动"), _activity(stubs, name="已报名活动")
+    stubs.activities.RegisterForActivity(pb.RegisterForActivityRequest(
+        activity_id=used.id, customer_id=stubs.customer(7400)), metadata=as_("sales1"))
+    assert _reason(error_of(lambda: stubs.activities.DeleteActivity(pb.DeleteActivityRequest(
+        activity_id=used.id), metadata=as_("manager1")))) == (
+        grpc.StatusCode.FAILED_PRECONDITION, "activity.in_use")
+    assert error_of(lambda: stubs.activities.DeleteActivity(pb.DeleteActivityRequest(
+        activity_id=unused.id), metadata=as_("director2"))).code() == grpc.StatusCode.NOT_FOUND
+    stubs.activities.DeleteActivity(pb.DeleteActivityRequest(activity_id=unused.id),
+                                    metadata=as_("manager1"))
+    assert error_of(lambda: stubs.activities.GetActivity(pb.GetActivityRequest(
+        activity_id=unused.id), metadata=as_("manager1"))).code() == grpc.StatusCode.NOT_FOUND

@@ -184,3 +184,24 @@ def test_concurrent_moves_cannot_close_a_loop(stubs):
         b = _create(stubs, "director1", f"乙{attempt}", "city_partner")
         assert _race_moves(stubs, [(a.id, b.id), (b.id, a.id)]) == [
             "invalid.parent_id", "moved"]
+
+
+def test_only_an_unused_channel_is_deleted(stubs):
+    parent = _create(stubs, "director1", "误建上级", "city_partner")
+    child = _create(stubs, "director1", "误建下级", "individual_partner", parent.id)
+    error = error_of(lambda: stubs.channels.DeleteChannel(pb.DeleteChannelRequest(
+        channel_id=parent.id), metadata=as_("director1")))
+    assert _reason(error) == (grpc.StatusCode.FAILED_PRECONDITION, "channel.in_use")
+    assert error_of(lambda: stubs.channels.DeleteChannel(pb.DeleteChannelRequest(
+        channel_id=child.id), metadata=as_("director2"))).code() == grpc.StatusCode.NOT_FOUND
+    stubs.channels.DeleteChannel(pb.DeleteChannelRequest(channel_id=child.id),
+                                 metadata=as_("director1"))
+    assert error_of(lambda: stubs.channels.GetChannel(pb.GetChannelRequest(
+        channel_id=child.id), metadata=as_("director1"))).code() == grpc.StatusCode.NOT_FOUND
+    [deleted] = stubs.events("crm.leads.channel.deleted.v1", child.id)
+    assert (deleted["tier"], deleted["deleted_by"]) == ("individual_partner", "director1")
+    # with a customer it brought, a channel stays (deactivate it instead)
+    stubs.customer(9300, source_channel_id=parent.id)
+    assert _reason(error_of(lambda: stubs.channels.DeleteChannel(pb.DeleteChannelRequest(
+        channel_id=parent.id), metadata=as_("director1")))) == (
+        grpc.StatusCode.FAILED_PRECONDITION, "channel.in_use")
