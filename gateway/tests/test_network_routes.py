@@ -235,6 +235,11 @@ async def test_referrals_and_surveys(gwn):
         == (1, 4.0, 1)
     assert_problem(await _get(gwn, f"/v1/surveys/{sid}", "director2"), 404,
                    "survey-not-found")
+    closed = await _post(gwn, f"/v1/surveys/{sid}/close", "manager1")
+    assert (closed.status_code, closed.json()["active"]) == (200, False)
+    late = await _post(gwn, f"/v1/surveys/{sid}/answers", "bob", {
+        "customer_id": referred, "answers": [{"question_id": "q1", "rating": 5}]})
+    assert_problem(late, 409, "survey-closed")
 
 
 async def test_registrations_count_as_customer_records_read(harness, leads_target):

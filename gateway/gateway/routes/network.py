@@ -943,6 +943,19 @@ async def survey_statistics(survey_id: Id, request: Request, auth: Auth) -> dict
     return _json(response.statistics)
 
 
+# (after /answers: a route's path matches any last segment, so it comes last)
+@router.post("/v1/surveys/{survey_id}/{state}", name="surveys.set_active", tags=_SURVEYS,
+             response_model=SurveyOut)
+async def set_survey_active(survey_id: Id, state: Literal["close", "open"], request: Request,
+                            auth: Auth, ctx: Ctx, rt: Runtime):
+    """Close a survey to answers (409 survey-closed afterwards) or open it again."""
+    ctx.target("survey", survey_id)
+    return await _write(request, auth, ctx, rt, None, "SetSurveyActive",
+                        lambda key: pb.SetSurveyActiveRequest(
+                            survey_id=survey_id, active=state == "open", idempotency_key=key),
+                        lambda r: _json(r.survey))
+
+
 # === the customer's 360° view: referrals and campaign history ================================
 
 VIEW_ITEMS = 20   # the newest of each; the lists above page through all

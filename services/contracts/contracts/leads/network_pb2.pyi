@@ -900,6 +900,22 @@ class ListSurveysResponse(_message.Message):
     next_page_token: str
     def __init__(self, surveys: _Optional[_Iterable[_Union[Survey, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class SetSurveyActiveRequest(_message.Message):
+    __slots__ = ("survey_id", "active", "idempotency_key")
+    SURVEY_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    survey_id: str
+    active: bool
+    idempotency_key: str
+    def __init__(self, survey_id: _Optional[str] = ..., active: _Optional[bool] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class SetSurveyActiveResponse(_message.Message):
+    __slots__ = ("survey",)
+    SURVEY_FIELD_NUMBER: _ClassVar[int]
+    survey: Survey
+    def __init__(self, survey: _Optional[_Union[Survey, _Mapping]] = ...) -> None: ...
+
 class Answer(_message.Message):
     __slots__ = ("question_id", "choices", "rating", "text")
     QUESTION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -1362,6 +1362,11 @@ class SurveyServiceStub:
                 request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.ListSurveysRequest.SerializeToString,
                 response_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.ListSurveysResponse.FromString,
                 _registered_method=True)
+        self.SetSurveyActive = channel.unary_unary(
+                '/crm.leads.v1.SurveyService/SetSurveyActive',
+                request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.SetSurveyActiveRequest.SerializeToString,
+                response_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.SetSurveyActiveResponse.FromString,
+                _registered_method=True)
         self.SubmitSurveyAnswers = channel.unary_unary(
                 '/crm.leads.v1.SurveyService/SubmitSurveyAnswers',
                 request_serializer=crm_dot_leads_dot_v1_dot_network__pb2.SubmitSurveyAnswersRequest.SerializeToString,
@@ -1402,6 +1407,13 @@ class SurveyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetSurveyActive(self, request, context):
+        """Close a survey to answers (active=false) or open it again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SubmitSurveyAnswers(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -1437,6 +1449,11 @@ def add_SurveyServiceServicer_to_server(servicer, server):
                     servicer.ListSurveys,
                     request_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.ListSurveysRequest.FromString,
                     response_serializer=crm_dot_leads_dot_v1_dot_network__pb2.ListSurveysResponse.SerializeToString,
+            ),
+            'SetSurveyActive': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetSurveyActive,
+                    request_deserializer=crm_dot_leads_dot_v1_dot_network__pb2.SetSurveyActiveRequest.FromString,
+                    response_serializer=crm_dot_leads_dot_v1_dot_network__pb2.SetSurveyActiveResponse.SerializeToString,
             ),
             'SubmitSurveyAnswers': grpc.unary_unary_rpc_method_handler(
                     servicer.SubmitSurveyAnswers,
@@ -1537,6 +1554,33 @@ class SurveyService:
             '/crm.leads.v1.SurveyService/ListSurveys',
             crm_dot_leads_dot_v1_dot_network__pb2.ListSurveysRequest.SerializeToString,
             crm_dot_leads_dot_v1_dot_network__pb2.ListSurveysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetSurveyActive(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.leads.v1.SurveyService/SetSurveyActive',
+            crm_dot_leads_dot_v1_dot_network__pb2.SetSurveyActiveRequest.SerializeToString,
+            crm_dot_leads_dot_v1_dot_network__pb2.SetSurveyActiveResponse.FromString,
             options,
             channel_credentials,
             insecure,

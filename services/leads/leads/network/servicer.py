@@ -389,6 +389,16 @@ class SurveyServicer(pb_grpc.SurveyServiceServicer):
             return pb.ListSurveysResponse(surveys=[convert.survey(r) for r in page.rows],
                                           next_page_token=page.next_token)
 
+    def SetSurveyActive(self, request, context):
+        who = require_role(caller(), SURVEY_ROLES, "open or close surveys", "开启或关闭问卷")
+
+        def apply(s):
+            survey = surveys.visible(s, who, request.survey_id)
+            return pb.SetSurveyActiveResponse(survey=convert.survey(
+                surveys.set_active(s, who, survey, request.active)))
+        return run_write(self.db, who, "SetSurveyActive", request, pb.SetSurveyActiveResponse,
+                         apply)
+
     def SubmitSurveyAnswers(self, request, context):
         who = require_role(caller(), WRITER_ROLES, "record survey answers", "记录问卷回答")
         answers = [sr.Answer(a.question_id, tuple(a.choices), a.rating, a.text)

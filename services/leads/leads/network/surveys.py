@@ -56,6 +56,13 @@ def visible(s: Session, who: Caller, survey_id: str) -> Survey:
     return row
 
 
+def set_active(s: Session, who: Caller, survey: Survey, active: bool) -> Survey:
+    scope.check_placement(who, survey.owner_id, survey.department_id, survey.region_id)
+    survey.active = active
+    s.flush()
+    return survey
+
+
 def list_page(s: Session, who: Caller, size: int, token: str) -> pagination.Page:
     return pagination.keyset_page(
         s, select(Survey).where(scope.org_where(who, scope.SURVEYS)),

@@ -109,3 +109,19 @@ def test_bad_questionnaires_are_refused(stubs):
             grpc.StatusCode.INVALID_ARGUMENT, "invalid.questions")
     assert _reason(error_of(lambda: _survey(stubs, who="sales1"))) == (
         grpc.StatusCode.PERMISSION_DENIED, "network.write_denied")
+
+
+def test_a_closed_survey_takes_no_answers(stubs):
+    survey = _survey(stubs)
+    customer = stubs.customer(5300, owner="sales1")
+    closed = stubs.surveys.SetSurveyActive(pb.SetSurveyActiveRequest(
+        survey_id=survey.id, active=False), metadata=as_("cs1")).survey
+    assert closed.active is False
+    assert _reason(error_of(lambda: _answer(stubs, survey.id, customer, q1={"rating": 4}))) == (
+        grpc.StatusCode.FAILED_PRECONDITION, "survey.closed")
+    assert _reason(error_of(lambda: stubs.surveys.SetSurveyActive(pb.SetSurveyActiveRequest(
+        survey_id=survey.id, active=True), metadata=as_("sales1")))) == (
+        grpc.StatusCode.PERMISSION_DENIED, "network.write_denied")
+    stubs.surveys.SetSurveyActive(pb.SetSurveyActiveRequest(survey_id=survey.id, active=True),
+                                  metadata=as_("cs1"))
+    assert _answer(stubs, survey.id, customer, q1={"rating": 4}).survey_id == survey.id
