@@ -37,6 +37,7 @@ from .routes import (
     customers,
     follow_ups,
     lead_statistics,
+    network,
     ops,
     org_units,
     public_pool,
@@ -151,7 +152,7 @@ def create_app(settings: GatewaySettings | None = None, *,
     # not customer ids.
     routes = [route for module in (auth, users, org_units, audit_events, scheduling,
                                    customer_exchange, customers, public_pool, follow_ups,
-                                   lead_statistics, sales_targets, ops)
+                                   lead_statistics, sales_targets, network, ops)
               for route in module.router.routes]
     # No OpenTelemetry: the gateway's metrics are Prometheus (`/metrics`). Left on, FastAPI
     # looks for OpenTelemetry providers on every request (environment reads included).

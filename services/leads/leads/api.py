@@ -18,6 +18,7 @@ from . import area_hooks  # noqa: F401  (the areas' wiring)
 from .customers import servicer as customers
 from .exchange import servicer as exchange
 from .follow_ups import servicer as follow_ups
+from .network import servicer as network
 from .public_pool import servicer as public_pool
 from .sales_targets import servicer as sales_targets
 from .settings import LeadsSettings, load
@@ -46,6 +47,7 @@ SERVICERS: list[Servicer] = [
              statistics.LeadStatisticsServicer),
     Servicer(sales_targets.ADD_TO_SERVER, sales_targets.SERVICE_NAME,
              sales_targets.SalesTargetServicer),
+    *(Servicer(*entry) for entry in network.ENTRIES),   # channels, referrals, activities, ...
 ]
 
 

@@ -45,6 +45,8 @@ class LeadsSettings:
     # looks for due plans this often.
     follow_up_time_zone: str = "Asia/Shanghai"
     plan_due_sweep_seconds: float = 30.0
+    # Service requests: the worker announces overdue ones this often.
+    service_request_overdue_sweep_seconds: float = 60.0
     # Excel exchange (leads.exchange): the largest upload, the most rows an import or an
     # export takes (an export matching more is refused: narrow the filters).
     import_max_bytes: int = 2 * 1024 * 1024

@@ -4,6 +4,7 @@
 - hands a leaver's work over on identity's user.left (leads.handover: every area's steps);
 - sweeps the public pool on a timer (public_pool.sweep: returns and warnings);
 - writes each due follow-up plan's event once (a timer: follow_ups.due);
+- announces overdue service requests from a timer (network.overdue);
 - relays leads' outbox to RabbitMQ.
 Eventlet patching comes first, before anything else is imported.
 """
@@ -22,9 +23,8 @@ from . import area_hooks, handover, production  # noqa: E402, F401  (area_hooks:
 from .customers import events  # noqa: E402
 from .customers import handover as customers_handover  # noqa: E402, F401  (its step)
 from .follow_ups import due as plans_due  # noqa: E402
-from .follow_ups import handover as follow_ups_handover  # noqa: E402, F401  (its step)
+from .network import overdue  # noqa: E402
 from .public_pool import sweep as pool_sweep  # noqa: E402
-from .sales_targets import handover as sales_targets_handover  # noqa: E402, F401  (its step)
 from .settings import load  # noqa: E402
 
 
@@ -53,6 +53,10 @@ class LeadsWorker:
     @SettingsTimer.decorator(load, "plan_due_sweep_seconds")
     def notify_due_plans(self) -> None:
         plans_due.sweep(self.db)
+
+    @SettingsTimer.decorator(load, "service_request_overdue_sweep_seconds")
+    def announce_overdue_service_requests(self) -> None:
+        overdue.announce_overdue(self.db)
 
 
 def main() -> None:

@@ -333,3 +333,128 @@ register(EventType(
     example={**_PLAN_EXAMPLE, "merged_plan_ids": ["p-8"], "merged_by": "u-2001",
              "merged_at": "2025-09-04T11:00:00Z"},
 ))
+
+# ---- network: channels, referrals, service requests -----------------------------------------
+
+_CHANNEL = {
+    "channel_id": ID,
+    "name": TEXT,
+    "tier": {"type": "string", "minLength": 1, "maxLength": 40, "description": (
+        "the channel tier (hq, provincial_partner, city_partner, individual_partner, "
+        "institution_partner, branch_channel, agency_channel, shareholder, or an "
+        "admin-defined code): finance's commission rules key on it")},
+    "parent_id": NULLABLE_ID,
+    "region_id": NULLABLE_ID,
+    "department_id": NULLABLE_ID,
+    "owner_id": NULLABLE_ID,
+    "active": {"type": "boolean"},
+    "version": {"type": "integer", "minimum": 1},
+}
+_CHANNEL_EXAMPLE = {"channel_id": "ch-7", "name": "华北省级合伙人", "tier": "provincial_partner",
+                    "parent_id": "ch-1", "region_id": "reg-1", "department_id": "dep-3",
+                    "owner_id": "u-2001", "active": True, "version": 1}
+
+register(EventType(
+    type="crm.leads.channel.created.v1",
+    description="A channel (a partner or route that brings customers) was created in the "
+                "channel tree, with its tier.",
+    subject="the channel id",
+    schema=object_schema("ChannelCreated", {
+        **_CHANNEL, "created_by": TEXT, "created_at": TIMESTAMP,
+    }, ["channel_id", "tier", "active", "version", "created_at"]),
+    example={**_CHANNEL_EXAMPLE, "created_by": "u-2001", "created_at": "2025-09-01T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.channel.updated.v1",
+    description="A channel changed (its tier, parent, placement, contact or active flag); "
+                "`changed_fields` names what changed, the payload is the channel as it is now.",
+    subject="the channel id",
+    schema=object_schema("ChannelUpdated", {
+        **_CHANNEL, "changed_fields": {"type": "array", "items": TEXT},
+        "updated_by": TEXT, "updated_at": TIMESTAMP,
+    }, ["channel_id", "tier", "active", "version", "changed_fields", "updated_at"]),
+    example={**_CHANNEL_EXAMPLE, "tier": "city_partner", "version": 2,
+             "changed_fields": ["tier"], "updated_by": "u-2001",
+             "updated_at": "2025-09-02T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.channel.deleted.v1",
+    description="A channel entered by mistake was removed (only a channel no customer, "
+                "sub-channel, visit or revenue referred to).",
+    subject="the channel id",
+    schema=object_schema("ChannelDeleted", {
+        "channel_id": ID, "tier": _CHANNEL["tier"], "deleted_by": TEXT,
+        "deleted_at": TIMESTAMP,
+    }, ["channel_id", "tier", "deleted_at"]),
+    example={"channel_id": "ch-8", "tier": "city_partner", "deleted_by": "u-2001",
+             "deleted_at": "2025-09-02T09:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.referral.created.v1",
+    description="A customer was recorded as referred by another (感召); a customer is "
+                "referred once.",
+    subject="the referred customer's id",
+    schema=object_schema("ReferralCreated", {
+        "referral_id": ID, "referrer_id": ID, "referred_id": ID, "created_by": TEXT,
+        "created_at": TIMESTAMP,
+    }, ["referral_id", "referrer_id", "referred_id", "created_at"]),
+    example={"referral_id": "rf-1", "referrer_id": "c-41", "referred_id": "c-42",
+             "created_by": "u-1001", "created_at": "2025-09-03T08:00:00Z"},
+))
+
+_SERVICE_REQUEST = {
+    "request_id": ID,
+    "customer_id": ID,
+    "kind": {"enum": ["complaint", "suggestion", "consultation"]},
+    "priority": {"enum": ["low", "normal", "high", "urgent"]},
+    "status": {"enum": ["open", "in_progress", "resolved", "closed"]},
+    "owner_id": ID,
+    "due_at": TIMESTAMP,
+}
+_SERVICE_REQUEST_EXAMPLE = {"request_id": "sr-9", "customer_id": "c-42", "kind": "complaint",
+                            "priority": "high", "status": "open", "owner_id": "u-3001",
+                            "due_at": "2025-09-04T16:00:00Z"}
+
+register(EventType(
+    type="crm.leads.service_request.created.v1",
+    description="A customer's complaint, suggestion or consultation was recorded; its "
+                "recorder owns it (首问负责制) until it is resolved or transferred.",
+    subject="the service request id",
+    schema=object_schema("ServiceRequestCreated", {
+        **_SERVICE_REQUEST, "recorded_by": ID, "created_at": TIMESTAMP,
+    }, ["request_id", "customer_id", "kind", "priority", "status", "owner_id", "due_at",
+        "created_at"]),
+    example={**_SERVICE_REQUEST_EXAMPLE, "recorded_by": "u-3001",
+             "created_at": "2025-09-04T08:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.service_request.changed.v1",
+    description="A service request was started, resolved, closed, reopened or transferred "
+                "(`action`); the payload is the request as it is now.",
+    subject="the service request id",
+    schema=object_schema("ServiceRequestChanged", {
+        **_SERVICE_REQUEST,
+        "action": {"enum": ["start", "resolve", "close", "reopen", "transfer"]},
+        "changed_by": TEXT, "changed_at": TIMESTAMP,
+    }, ["request_id", "customer_id", "status", "owner_id", "action", "changed_at"]),
+    example={**_SERVICE_REQUEST_EXAMPLE, "status": "resolved", "action": "resolve",
+             "changed_by": "u-3001", "changed_at": "2025-09-04T10:00:00Z"},
+))
+
+register(EventType(
+    type="crm.leads.service_request.overdue.v1",
+    description="An unresolved service request passed its due time (announced once per due "
+                "time; a reopened request may be announced again): remind its owner and "
+                "their manager.",
+    subject="the service request id",
+    schema=object_schema("ServiceRequestOverdue", {
+        **_SERVICE_REQUEST, "owner_department_id": NULLABLE_ID, "owner_region_id": NULLABLE_ID,
+        "detected_at": TIMESTAMP,
+    }, ["request_id", "customer_id", "status", "owner_id", "due_at", "detected_at"]),
+    example={**_SERVICE_REQUEST_EXAMPLE, "owner_department_id": "dep-7",
+             "owner_region_id": "reg-1", "detected_at": "2025-09-04T16:01:00Z"},
+))

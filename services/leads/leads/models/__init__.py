@@ -16,6 +16,7 @@ from .customers import (
 )
 from .exchange import CustomerImportReport
 from .follow_ups import FollowUp, FollowUpPlan, FollowUpPlanHistory, FollowUpType
+from .network import *  # noqa: F403  (the network area: channels, referrals, activities, ...)
 from .public_pool import AssignmentRule, PoolPolicyRow, PoolSweepRun
 from .sales_targets import RecordedSale, SalesAttainment, SalesTarget, SalesTargetSplit
 

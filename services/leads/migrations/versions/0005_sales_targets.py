@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005_sales_targets'
-down_revision = '0003_public_pool'
+down_revision = '0004_channels_marketing'
 branch_labels = None
 depends_on = None
 
