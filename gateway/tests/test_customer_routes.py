@@ -123,9 +123,14 @@ async def test_the_360_view_and_out_of_scope_is_404_like_missing(gw):
     body = view.json()
     assert body["profile"]["id"] == c["id"] and body["ownership"]["owner"]["user_id"] == "u-alice"
     assert body["ownership"]["pending_claim"] is None
+    # A new customer: the leads areas' sections are there and empty; enrollment's and
+    # finance's are null until those services feed the view.
     assert {k: body[k] for k in ("follow_ups", "plans", "referrals", "campaign_history",
-                                  "enrollments", "payments")} == dict.fromkeys(
-        ("follow_ups", "plans", "referrals", "campaign_history", "enrollments", "payments"))
+                                  "enrollments", "payments")} == {
+        "follow_ups": {"items": [], "more": False}, "plans": {"items": [], "more": False},
+        "referrals": {"referred_by": None, "referred": [], "more_referred": False},
+        "campaign_history": {"registrations": [], "more": False},
+        "enrollments": None, "payments": None}
     hidden = assert_problem(await gw.client.get(f"{BASE}/{c['id']}",
                                                 headers=gw.auth("u-sales3")), 404,
                             "customer-not-found")

@@ -236,19 +236,17 @@ async def test_types_and_bad_input(gw):
     assert_problem(stats, 422, "invalid-to")
 
 
-async def test_customer_view_sections_for_the_360_view():
-    """What customers' GET /v1/customers/{id} adds once GetCustomer carries the message."""
-    from contracts.leads import follow_ups_pb2 as pb
-    from gateway.routes.follow_ups import customer_view_sections
-
-    view = pb.CustomerFollowUps(
-        follow_ups=[pb.FollowUp(id="f-1", customer_id="c-1", type="call", content="x",
-                                recorded_by=pb.Person(user_id="u-1", name="alice"))],
-        open_plans=[pb.FollowUpPlan(id="p-1", customer_id="c-1", type="visit", status="open",
-                                    owner=pb.Person(user_id="u-2"))])
-    sections = customer_view_sections(view)
-    assert list(sections) == ["follow_ups", "plans"]
-    assert [(f["id"], f["recorded_by"]["user_id"], f["plan_id"]) for f in
-            sections["follow_ups"]] == [("f-1", "u-1", None)]
-    assert [(p["id"], p["owner"]["user_id"], p["due_at"]) for p in sections["plans"]] == [
-        ("p-1", "u-2", None)]
+async def test_the_360_view_shows_the_latest_follow_ups_and_open_plans(gw):
+    c = await new_customer(gw, "u-alice")
+    recorded = await gw.client.post(f"/v1/customers/{c}/follow-ups", headers=gw.auth("u-alice"),
+                                    json={"type": "call", "content": "问了课程时间"})
+    assert recorded.status_code == 201, recorded.text
+    planned = await gw.client.post(PLANS, headers=gw.auth("u-alice"), json={
+        "customer_id": c, "due_at": soon(days=1), "type": "visit"})
+    assert planned.status_code == 201, planned.text
+    view = await gw.client.get(f"/v1/customers/{c}", headers=gw.auth("u-alice"))
+    assert view.status_code == 200, view.text
+    body = view.json()
+    assert [f["id"] for f in body["follow_ups"]["items"]] == [recorded.json()["id"]]
+    assert [p["id"] for p in body["plans"]["items"]] == [planned.json()["plan"]["id"]]
+    assert body["follow_ups"]["more"] is False and body["plans"]["more"] is False

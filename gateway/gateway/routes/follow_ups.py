@@ -25,6 +25,7 @@ from ..idempotency import fingerprint, idempotency_key
 from ..leads_client import LEADS_STUBS, leads_of
 from ..runtime import GatewayRuntime, forward_metadata
 from ..schemas import ID_PATTERN, MultilineText, Page, StrictBody, Text, page
+from .customers import VIEW_SECTIONS, ViewSection
 from .deps import Auth, Ctx, Runtime
 
 LEADS_STUBS.append(pb_grpc.FollowUpServiceStub)
@@ -240,11 +241,29 @@ def plan_json(p: pb.FollowUpPlan) -> dict:
             "version": p.version}
 
 
-def customer_view_sections(view: pb.CustomerFollowUps) -> dict:
-    """The 360° view's `follow_ups` and `plans` sections (customers' GetCustomer carries the
-    message): `view.update(customer_view_sections(response.follow_ups))`."""
-    return {"follow_ups": [follow_up_json(f) for f in view.follow_ups],
-            "plans": [plan_json(p) for p in view.open_plans]}
+VIEW_ITEMS = 10  # the newest follow-ups and earliest open plans; the lists page through all
+
+
+async def follow_ups_section(request: Request, auth: Authenticated, customer_id: str) -> dict:
+    """The 360° view's contact history: the newest follow-ups of the customer."""
+    response = await leads_of(request).call("ListFollowUps", pb.ListFollowUpsRequest(
+        customer_id=customer_id, page_size=VIEW_ITEMS), forward_metadata(auth.ctx, auth))
+    return {"items": [follow_up_json(f) for f in response.follow_ups],
+            "more": bool(response.next_page_token)}
+
+
+async def plans_section(request: Request, auth: Authenticated, customer_id: str) -> dict:
+    """The 360° view's open plans on the customer (everyone's: to avoid many calls with many
+    questions), earliest due first."""
+    response = await leads_of(request).call("ListFollowUpPlans", pb.ListFollowUpPlansRequest(
+        customer_id=customer_id, status="open", page_size=VIEW_ITEMS),
+        forward_metadata(auth.ctx, auth))
+    return {"items": [plan_json(p) for p in response.plans],
+            "more": bool(response.next_page_token)}
+
+
+VIEW_SECTIONS.extend([ViewSection("follow_ups", follow_ups_section),
+                      ViewSection("plans", plans_section)])
 
 
 def _fields(body: FollowUpBody | CompletePlanBody) -> pb.FollowUpFields:

@@ -59,7 +59,7 @@ def test_named_successor_then_department_manager(api):
 
     left = user_left("sales1", "sales2")
     assert handover.hand_over(db, left) == {"customers": 3, "follow_up_plans": 0,
-                                            "sales_target_splits": 0}
+                                            "sales_target_splits": 0, "network": 0}
     assert handover.hand_over(db, left) == {}  # redelivered: the inbox drops it
     assert (owned_by(db, "sales1"), owned_by(db, "sales2")) == (0, 3)
     with db.session() as s:
