@@ -180,3 +180,19 @@ def test_a_branch_desk_service_account_works_over_grpc(api):
     assert reason_of(lambda: api.follow_ups.ListFollowUps(
         pb.ListFollowUpsRequest(customer_id=c), metadata=south_desk)) == (
         grpc.StatusCode.NOT_FOUND, "customer.not_found")
+
+
+def test_a_recorded_follow_up_moves_the_public_pool_clock(api):
+    # leads.area_hooks wires the pool's clock into recording, as in the api process
+    def last_follow_up(customer_id):
+        with api.db.session() as s:
+            value = s.get(m.Customer, customer_id).last_follow_up_at
+        return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+    c = customer_of(api, "sales1")
+    assert last_follow_up(c) is None
+    at = now() - dt.timedelta(hours=3)
+    record(api, c, "sales1", at=at)
+    assert abs(last_follow_up(c) - at) < dt.timedelta(seconds=1)
+    record(api, c, "sales1", at=at - dt.timedelta(days=1))  # an older contact: no move back
+    assert abs(last_follow_up(c) - at) < dt.timedelta(seconds=1)
