@@ -2,6 +2,7 @@
 module, so every process runs with the same wiring.
 
 - a recorded follow-up moves the customer's public-pool clock (last followed up at);
+- a merged customer's follow-ups and plans move to the surviving record;
 - a leaving user's customers, open follow-up plans, sales-target shares and network work
   (service requests, ...) are handed over (each area's handover module adds its step to
   leads.handover.STEPS when imported).
@@ -9,6 +10,8 @@ module, so every process runs with the same wiring.
 from __future__ import annotations
 
 from .customers import handover as _customers_handover  # noqa: F401  (its step)
+from .customers import records as customer_records
+from .follow_ups import customer_merge as follow_ups_merge
 from .follow_ups import handover as _plans_handover  # noqa: F401  (its step)
 from .follow_ups import hooks as follow_up_hooks
 from .network import handover as _network_handover  # noqa: F401  (its step)
@@ -22,3 +25,6 @@ def _pool_clock(session, follow_up) -> None:
 
 if _pool_clock not in follow_up_hooks.ON_RECORDED:
     follow_up_hooks.ON_RECORDED.append(_pool_clock)
+
+if follow_ups_merge.move_to_survivor not in customer_records.MERGE_STEPS:
+    customer_records.MERGE_STEPS.append(follow_ups_merge.move_to_survivor)

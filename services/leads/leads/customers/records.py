@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from kit import pagination
 from kit.caller import Caller
@@ -278,6 +279,11 @@ def update(s: Session, caller: Caller, c: Customer, values: dict) -> list[str]:
 MERGEABLE = tuple(f for f in rules.WRITABLE if f not in ("phones", "tags"))
 
 
+# Areas whose rows belong to a customer add a step `(session, survivor_id, merged_id)` that
+# moves them to the survivor in the merge's transaction (wired in leads.area_hooks).
+MERGE_STEPS: list[Callable[[Session, str, str], object]] = []
+
+
 def merge(s: Session, caller: Caller, survivor: Customer, merged: Customer,
           sources: dict[str, str]) -> Customer:
     """`merged` into `survivor`: fields as `sources` says (default the survivor's), phones,
@@ -325,6 +331,8 @@ def merge(s: Session, caller: Caller, survivor: Customer, merged: Customer,
     history(s, merged.id, "merged_into", caller.user_id, survivor_id=survivor.id)
     history(s, survivor.id, "merged", caller.user_id, merged_id=merged.id,
             field_sources=dict(sources))
+    for step in MERGE_STEPS:  # other areas' rows of the merged record (follow-ups, plans)
+        step(s, survivor.id, merged.id)
     events.customer_merged(s, survivor, merged, dict(sources), caller.user_id, now)
     return survivor
 

@@ -196,3 +196,17 @@ def test_a_recorded_follow_up_moves_the_public_pool_clock(api):
     assert abs(last_follow_up(c) - at) < dt.timedelta(seconds=1)
     record(api, c, "sales1", at=at - dt.timedelta(days=1))  # an older contact: no move back
     assert abs(last_follow_up(c) - at) < dt.timedelta(seconds=1)
+
+
+def test_a_merged_customer_s_follow_ups_move_to_the_survivor(api):
+    from contracts.leads import customers_pb2 as cpb
+
+    survivor, merged = customer_of(api, "sales1"), customer_of(api, "sales1")
+    kept = record(api, survivor, "sales1")
+    moved = record(api, merged, "sales1", type_="visit")
+    api.customers.MergeCustomers(cpb.MergeCustomersRequest(survivor_id=survivor,
+                                                           merged_id=merged),
+                                 metadata=as_("manager1"))
+    listed = api.follow_ups.ListFollowUps(pb.ListFollowUpsRequest(customer_id=survivor),
+                                          metadata=as_("sales1"))
+    assert {f.id for f in listed.follow_ups} == {kept.id, moved.id}
