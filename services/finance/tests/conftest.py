@@ -80,7 +80,7 @@ def sqlite_db():
         database.dispose()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def postgres_db():
     with testing.postgres_database("finance_pg") as url:
         migrate.upgrade("finance", url)
