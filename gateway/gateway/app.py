@@ -30,7 +30,7 @@ from .personal_reads import parse_read_limits
 from .rate_limits import LoginLimiter, LoginPolicy
 from .redis_keys import RedisKeys
 from .revocations import GatewayRevocations
-from .routes import audit_events, auth, ops, org_units, scheduling, users
+from .routes import audit_events, auth, finance, ops, org_units, scheduling, users
 from .runtime import GatewayRuntime
 from .settings import GatewaySettings
 
@@ -115,9 +115,9 @@ def create_app(settings: GatewaySettings | None = None, *,
             rt.revocations.start()
         rt.freezer.start()
         try:
-            # The scheduling router's own lifespan (its gRPC client): the routes are not
-            # included through `include_router`, which would merge it in the same place.
-            async with scheduling.lifespan(app):
+            # The scheduling and finance routers' own lifespans (their gRPC clients): the
+            # routes are not included through `include_router`, which would merge them here.
+            async with scheduling.lifespan(app), finance.lifespan(app):
                 yield
         finally:
             await rt.freezer.stop()
@@ -132,9 +132,10 @@ def create_app(settings: GatewaySettings | None = None, *,
     # One flat route table, API routes first. `include_router` would keep each module's
     # router as a nested branch that FastAPI matches twice per request (the branch, then the
     # route inside it): ~6% of the /v1/me profile. The module routers add no include-time
-    # options (their prefix and tags are already on their routes); the one router lifespan
-    # (scheduling) is entered by the lifespan above.
-    routes = [route for module in (auth, users, org_units, audit_events, scheduling, ops)
+    # options (their prefix and tags are already on their routes); the router lifespans
+    # (scheduling, finance) are entered by the lifespan above.
+    routes = [route for module in (auth, users, org_units, audit_events, scheduling, finance,
+                                  ops)
               for route in module.router.routes]
     app = FastAPI(title="EduCRM API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs",
