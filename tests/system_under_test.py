@@ -44,6 +44,7 @@ class SystemUnderTest:
     gateway_url: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     scheduling_target: str | None = None
+    finance_target: str | None = None
 
     def run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
         result = subprocess.run(argv, env=self.env, cwd=REPO, capture_output=True, text=True,
@@ -93,17 +94,23 @@ class SystemUnderTest:
             testing.wait_for(lambda: ready() and grpc_serving(self.scheduling_target),
                              timeout=timeout, interval=0.2,
                              message="the scheduling api did not become ready")
+        if self.finance_target:
+            testing.wait_for(lambda: ready() and grpc_serving(self.finance_target),
+                             timeout=timeout, interval=0.2,
+                             message="the finance api did not become ready")
 
 
 @contextlib.contextmanager
-def running_system(tmp_path: Path, *, scheduling: bool = True,
+def running_system(tmp_path: Path, *, scheduling: bool = True, finance: bool = False,
                    **overrides: str) -> Iterator[SystemUnderTest]:
     """Migrate, seed and start identity (api + worker), scheduling (api + worker, unless
-    `scheduling=False`) and the gateway."""
+    `scheduling=False`), finance (api + worker, when `finance=True`) and the gateway."""
     with testing.postgres_database("educrm_e2e") as identity_db, \
             testing.postgres_database("educrm_e2e_sched") as scheduling_db, \
+            testing.postgres_database("educrm_e2e_fin") as finance_db, \
             testing.amqp_vhost("educrm_e2e") as amqp_uri:
         gateway_port, identity_port, scheduling_port = free_port(), free_port(), free_port()
+        finance_port = free_port()
         env = {
             **os.environ,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -121,6 +128,12 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
             "EDUCRM_SCHEDULING_WORKER_METRICS_PORT": str(free_port()),
             "EDUCRM_SCHEDULING_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
             "EDUCRM_GATEWAY_SCHEDULING_TARGET": f"127.0.0.1:{scheduling_port}",
+            "EDUCRM_FINANCE_DATABASE_URL": finance_db,
+            "EDUCRM_FINANCE_GRPC_PORT": str(finance_port),
+            "EDUCRM_FINANCE_METRICS_PORT": str(free_port()),
+            "EDUCRM_FINANCE_WORKER_METRICS_PORT": str(free_port()),
+            "EDUCRM_FINANCE_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
+            "EDUCRM_GATEWAY_FINANCE_TARGET": f"127.0.0.1:{finance_port}",
             "EDUCRM_GATEWAY_PORT": str(gateway_port),
             "EDUCRM_GATEWAY_REDIS_PREFIX": f"educrm:e2e:{uuid.uuid4().hex[:8]}:",
             "EDUCRM_INTERNAL_TOKEN": uuid.uuid4().hex,
@@ -128,7 +141,8 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
         }
         system = SystemUnderTest(
             env=env, var_dir=tmp_path, gateway_url=f"http://127.0.0.1:{gateway_port}",
-            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None)
+            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None,
+            finance_target=f"127.0.0.1:{finance_port}" if finance else None)
         try:
             system.run(str(BIN / "educrm-bus"), "declare")
             system.run(str(BIN / "educrm-migrate"), "identity")
@@ -140,6 +154,10 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
                 system.run(sys.executable, "-m", "scheduling.demo_seed")
                 system.start("scheduling-api", sys.executable, "-m", "scheduling.api")
                 system.start("scheduling-worker", sys.executable, "-m", "scheduling.worker")
+            if finance:
+                system.run(str(BIN / "educrm-migrate"), "finance")
+                system.start("finance-api", sys.executable, "-m", "finance.api")
+                system.start("finance-worker", sys.executable, "-m", "finance.worker")
             system.start("gateway", sys.executable, "-m", "gateway")
             system.wait_ready()
             yield system
