@@ -9,8 +9,16 @@ from kit.db import Database
 from kit.events import Envelope, claim_event
 
 from . import lesson_hours, orders
+from . import models as m
 
 log = logging.getLogger(__name__)
+
+
+class NotYetKnown(Exception):
+    """An event about an order or enrollment whose own event has not been applied yet (they
+    travel through different queues): raised so that the consumer retries it after a delay
+    (and dead-letters it, for an operator, once the delivery limit is reached) instead of
+    dropping a cancellation or a deduction."""
 
 
 def on_order_placed(db: Database, event: Envelope) -> None:
@@ -21,6 +29,8 @@ def on_order_placed(db: Database, event: Envelope) -> None:
 
 def on_order_cancelled(db: Database, event: Envelope) -> None:
     with db.session() as s:
+        if s.get(m.Order, event.data["order_id"]) is None:
+            raise NotYetKnown(f"order {event.data['order_id']} is not placed here yet")
         if claim_event(s, event):
             orders.record_cancelled(s, event.data)
 
@@ -33,16 +43,17 @@ def on_enrollment_confirmed(db: Database, event: Envelope) -> None:
 
 def on_attendance_recorded(db: Database, event: Envelope, *, low_balance_hours: int) -> None:
     data = event.data
+    consumed = bool(data.get("counts_as_consumed", True)) and int(data["lesson_hours"]) > 0
     with db.session() as s:
-        if not claim_event(s, event):
+        if s.get(m.Enrollment, data["enrollment_id"]) is None:
+            if consumed:  # its confirmation is still on its way: retry, never drop hours
+                raise NotYetKnown(f"enrollment {data['enrollment_id']} has no hours here yet")
+            claim_event(s, event)  # nothing to deduct from an attendance that consumes none
             return
-        if s.get(lesson_hours.m.Enrollment, data["enrollment_id"]) is None:
-            # an attendance of an enrollment finance holds no hours for (a trial lesson)
-            log.info("attendance of an enrollment without hours",
-                     extra={"enrollment_id": data["enrollment_id"]})
+        if not claim_event(s, event):
             return
         lesson_hours.deduct(s, lesson_hours.Attendance(
             enrollment_id=data["enrollment_id"], session_id=data["session_id"],
             attendance_id=data["attendance_id"], hours=int(data["lesson_hours"]),
-            counts_as_consumed=bool(data.get("counts_as_consumed", True))),
+            counts_as_consumed=consumed),
             low_balance_hours=low_balance_hours)
