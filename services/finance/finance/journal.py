@@ -17,6 +17,7 @@ Chart of accounts (party = the customer or person it is kept for, ref = the docu
     FEN   customer_prepaid      party=customer, ref=order: money held for the customer
                                  (deferred revenue; credit balance)
     FEN   refunds_payable       party=customer, ref=refund: approved, not yet paid out
+    FEN   revenue               recognised as hours are consumed (refund_rule's consumed value)
     FEN   commission_expense    the institution's cost of commissions
     FEN   commission_payable    party=person: commission owed to a seller
     HOUR  lesson_hours          party=customer, ref=enrollment: hours the customer may attend
@@ -43,6 +44,7 @@ ACCOUNTS: dict[str, str] = {
     "cash": FEN,
     "customer_prepaid": FEN,
     "refunds_payable": FEN,
+    "revenue": FEN,
     "commission_expense": FEN,
     "commission_payable": FEN,
     "lesson_hours": HOUR,

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from . import events as ev
-from . import journal
+from . import journal, refund_rule
 from . import models as m
 
 DEDUCTED, NOT_CONSUMED, INSUFFICIENT = "deducted", "not_consumed", "insufficient"
@@ -100,12 +100,18 @@ def deduct(session: Session, attendance: Attendance, *,
         outcome = INSUFFICIENT
     else:
         outcome, hours = DEDUCTED, attendance.hours
+        postings = [journal.Posting("hours_consumed", hours),
+                    journal.Posting("lesson_hours", -hours, enrollment.customer_id,
+                                    enrollment.id)]
+        earned = _earned(enrollment, consumed(session, enrollment.id), hours)
+        if earned:  # the consumed value moves from the customer's prepaid money to revenue
+            postings += [journal.Posting("customer_prepaid", earned, enrollment.customer_id,
+                                         enrollment.order_id or ""),
+                         journal.Posting("revenue", -earned)]
         entry_id = journal.post(session, journal.Entry(
             source=f"deduction:{enrollment.id}:{attendance.session_id}", kind="deduction",
             customer_id=enrollment.customer_id, order_id=enrollment.order_id,
-            postings=[journal.Posting("hours_consumed", hours),
-                      journal.Posting("lesson_hours", -hours, enrollment.customer_id,
-                                      enrollment.id)])).id
+            postings=postings)).id
     after = before - hours
     row = m.HourDeduction(id=m.new_id(), enrollment_id=enrollment.id,
                           session_id=attendance.session_id,
@@ -124,6 +130,16 @@ def deduct(session: Session, attendance: Attendance, *,
             "customer_id": enrollment.customer_id, "enrollment_id": enrollment.id,
             "remaining_hours": after})
     return row
+
+
+def _earned(enrollment: m.Enrollment, consumed_before: int, hours: int) -> int:
+    """The revenue `hours` more consumed hours earn: the growth of refund_rule's consumed
+    value, so that revenue recognised always equals what a refund keeps back."""
+    def value(used: int) -> int:
+        return refund_rule.quote(price_fen=enrollment.price_fen,
+                                 lesson_hours=enrollment.hours_credited, paid_fen=0,
+                                 refunded_before_fen=0, consumed_hours=used).consumed_value_fen
+    return value(consumed_before + hours) - value(consumed_before)
 
 
 def consumed(session: Session, enrollment_id: str) -> int:

@@ -164,7 +164,7 @@ def test_refund_through_the_api(server, db, fx):
     account = server.GetAccount(pb.GetAccountRequest(customer_id=customer),
                                 **as_("u-fin", "finance")).account
     assert (account.paid_fen, account.refunded_fen, account.prepaid_fen,
-            account.remaining_hours) == (300_000, 180_000, 120_000, 0)
+            account.remaining_hours) == (300_000, 180_000, 0, 0)
     png = b"\x89PNG\r\n\x1a\n" + b"1" * 10
     voucher = server.UploadVoucher(pb.UploadVoucherRequest(
         document_type="refund", document_id=refund.id, content=png, content_type="image/png",

@@ -98,6 +98,8 @@ def test_hours_are_deducted_once_per_session_and_never_below_zero(db, fx):
     with db.session() as s:
         acc = accounts.account(s, customer)
         assert [(h.credited, h.consumed, h.remaining) for h in acc.hours] == [(5, 5, 0)]
+        # every hour consumed moved its value from prepaid money to revenue: all of it
+        assert (acc.paid_fen, acc.prepaid_fen) == (1_000_000, 0)
         refused("enrollment.not_found", lesson_hours.deduct, s,
                 Attendance("nope", "s", "a", 1, True), low_balance_hours=2)
 
@@ -146,8 +148,9 @@ def test_refund_of_a_partly_attended_enrollment(db, fx):
                 fx.staff("u-cash", "cashier"))
     with db.session() as s:
         acc = accounts.account(s, customer)
-        assert (acc.paid_fen, acc.refunded_fen, acc.prepaid_fen) == \
-            (1_000_000, 766_662, 233_338)
+        # the consumed value was recognised as the hours were attended: nothing is held
+        assert (acc.paid_fen, acc.refunded_fen, acc.prepaid_fen) == (1_000_000, 766_662, 0)
+        assert journal.balance(s, "revenue", party_id="") <= -233_338
         assert [(h.consumed, h.forfeited, h.remaining) for h in acc.hours] == [(7, 23, 0)]
         # the full refund took every commission back
         payable = {c.person_id: 0 for c in s.scalars(select(m.Commission).where(

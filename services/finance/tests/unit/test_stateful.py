@@ -4,10 +4,11 @@ sessions, leave, too few hours), refunds, approvals by right and wrong people, r
 repeated payouts, on SQLite. After every step: the journal balances, no lesson-hour balance is
 negative, one deduction per (enrollment, session), payments ≤ price and refunded ≤ paid per
 order, each refund booked once per stage, one commission per sale and person and none before
-full payment."""
+full payment, and a fully refunded order holds no money."""
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from finance import journal, lesson_hours, orders, payments, refunds
 from finance import models as m
 from finance.lesson_hours import Attendance
 from finance.payments import PaymentCommand
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -260,6 +261,13 @@ class Finance(RuleBasedStateMachine):
                 if n:  # one per sale, person and role, and only once paid in full
                     assert n == distinct and paid_fen == price
                 assert 0 <= rev <= (acc or 0)
+            # a full refund leaves nothing held: paid = consumed value (revenue) + refunds
+            held = s.execute(select(m.JournalPosting.ref_id, func.sum(m.JournalPosting.amount))
+                             .join(m.Order, m.Order.id == m.JournalPosting.ref_id)
+                             .where(mine, m.Order.status == orders.REFUNDED,
+                                    m.JournalPosting.account == "customer_prepaid")
+                             .group_by(m.JournalPosting.ref_id)).all()
+            assert all(total == 0 for _ref, total in held), held
 
     @invariant()
     def each_refund_booked_once(self):
@@ -275,6 +283,13 @@ class Finance(RuleBasedStateMachine):
                 assert (f"refund:{r.id}:paid" in booked) == (r.status == "paid")
 
 
-Finance.TestCase.settings = settings(max_examples=12, stateful_step_count=30, deadline=None,
+# Derandomized: the suite runs the same sample every time (EDUCRM_FUZZ_SEED picks another).
+# This sample reaches paid refunds, commission reversals, fully refunded orders and
+# insufficient hours (counted when it was sized: 15 × 40 steps, ~10 s).
+_SEED = os.environ.get("EDUCRM_FUZZ_SEED")
+Finance.TestCase.settings = settings(max_examples=15, stateful_step_count=40, deadline=None,
+                                     derandomize=_SEED is None, database=None,
                                      suppress_health_check=list(HealthCheck))
+if _SEED is not None:
+    Finance.TestCase = seed(int(_SEED))(Finance.TestCase)
 TestFinanceStateMachine = pytest.mark.filterwarnings("ignore")(Finance.TestCase)
