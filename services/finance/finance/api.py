@@ -12,7 +12,7 @@ import logging
 
 from contracts.finance import finance_pb2 as pb
 from contracts.finance import finance_pb2_grpc as pb_grpc
-from kit import approval_chain, data_scope, grpc_server, idempotency, pagination
+from kit import approval_chain, grpc_server, idempotency, pagination
 from kit.caller import Caller
 from kit.db import Database
 from kit.errors import NotFound
@@ -89,7 +89,7 @@ class FinanceServicer(pb_grpc.FinanceServiceServicer):
     def ListPayments(self, request, context):
         caller = access.require(*access.READ_ROLES)
         stmt = select(m.Payment).join(m.Order, m.Order.id == m.Payment.order_id).where(
-            data_scope.where(caller, scope.ORDER))
+            scope.where(caller, scope.ORDER))
         if request.order_id:
             stmt = stmt.where(m.Payment.order_id == request.order_id)
         if request.customer_id:
@@ -220,7 +220,7 @@ class FinanceServicer(pb_grpc.FinanceServiceServicer):
     def ListRefunds(self, request, context):
         caller = access.require(*access.READ_ROLES)
         stmt = select(m.Refund).join(m.Order, m.Order.id == m.Refund.order_id).where(
-            data_scope.where(caller, scope.ORDER))
+            scope.where(caller, scope.ORDER))
         if request.order_id:
             stmt = stmt.where(m.Refund.order_id == request.order_id)
         if request.status:
@@ -234,7 +234,7 @@ class FinanceServicer(pb_grpc.FinanceServiceServicer):
     # ---- commissions -----------------------------------------------------------------
     def ListCommissions(self, request, context):
         caller = access.require(*access.READ_ROLES)
-        stmt = select(m.Commission).where(data_scope.where(caller, scope.COMMISSION))
+        stmt = select(m.Commission).where(scope.where(caller, scope.COMMISSION))
         for column, value in ((m.Commission.person_id, request.person_id),
                               (m.Commission.month, request.month),
                               (m.Commission.order_id, request.order_id)):
@@ -250,7 +250,7 @@ class FinanceServicer(pb_grpc.FinanceServiceServicer):
 
     def _statement(self, s: Session, caller: Caller, statement_id: str):
         row = s.scalar(select(m.CommissionStatement).where(
-            m.CommissionStatement.id == statement_id, data_scope.where(caller, scope.STATEMENT)))
+            m.CommissionStatement.id == statement_id, scope.where(caller, scope.STATEMENT)))
         if row is None:
             raise commissions.statement_not_found(statement_id)
         return row
@@ -292,7 +292,7 @@ class FinanceServicer(pb_grpc.FinanceServiceServicer):
 
     def ListCommissionStatements(self, request, context):
         caller = access.require(*access.READ_ROLES)
-        stmt = select(m.CommissionStatement).where(data_scope.where(caller, scope.STATEMENT))
+        stmt = select(m.CommissionStatement).where(scope.where(caller, scope.STATEMENT))
         for column, value in ((m.CommissionStatement.person_id, request.person_id),
                               (m.CommissionStatement.month, request.month),
                               (m.CommissionStatement.status, request.status)):

@@ -112,6 +112,16 @@ def test_scope_own_department_region(server, db, fx):
         order_id=order, kind="instalment", amount_fen=1),
         **as_("u-cash2", "cashier", scope="region", region="reg-2", key=key()))[0] == \
         grpc.StatusCode.NOT_FOUND
+    # money staff (identity gives them `own`) work across their region, not beyond it
+    cashier_own = as_("u-cash3", "cashier", scope="own", dept="dep-fin", region="reg-1",
+                      key=key())
+    assert server.RecordPayment(pb.RecordPaymentRequest(
+        order_id=order, kind="instalment", amount_fen=1), **cashier_own).payment.amount_fen == 1
+    assert server.GetAccount(get, **as_("u-fin3", "finance", scope="own", dept="dep-fin",
+                                        region="reg-1")).account.paid_fen == 1001
+    assert error(server.GetAccount, get, **as_("u-fin4", "finance", scope="own",
+                                               dept="dep-fin", region="reg-2"))[0] == \
+        grpc.StatusCode.NOT_FOUND
     # roles without finance business get nothing
     assert error(server.GetAccount, get, **as_("u-t", "teacher"))[0] == \
         grpc.StatusCode.PERMISSION_DENIED
