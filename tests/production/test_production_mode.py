@@ -11,6 +11,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from finance import demo_seed as finance_demo
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from identity import demo_seed as identity_demo
 from identity.keys import generate_key_file
@@ -158,9 +159,11 @@ def test_clean_production_configuration_passes(clean_production):
 
 def test_demo_data_in_a_production_database_is_refused(clean_production, tmp_path):
     with testing.postgres_database("educrm_prod_demo_id") as identity_url, \
-            testing.postgres_database("educrm_prod_demo_sched") as scheduling_url:
+            testing.postgres_database("educrm_prod_demo_sched") as scheduling_url, \
+            testing.postgres_database("educrm_prod_demo_fin") as finance_url:
         migrate.upgrade("identity", identity_url)
         migrate.upgrade("scheduling", scheduling_url)
+        migrate.upgrade("finance", finance_url)
         settings = IdentitySettings(database_url=identity_url, argon2_time_cost=1,
                                     argon2_memory_kib=1024,
                                     signing_key_path=clean_production[
@@ -171,11 +174,16 @@ def test_demo_data_in_a_production_database_is_refused(clean_production, tmp_pat
         db = Database(scheduling_url)
         scheduling_demo.seed(db)
         db.dispose()
+        db = Database(finance_url)
+        finance_demo.seed(db, ("sales1", None, None))
+        db.dispose()
         env = {**clean_production, "EDUCRM_IDENTITY_DATABASE_URL": identity_url,
-               "EDUCRM_SCHEDULING_DATABASE_URL": scheduling_url}
+               "EDUCRM_SCHEDULING_DATABASE_URL": scheduling_url,
+               "EDUCRM_FINANCE_DATABASE_URL": finance_url}
         for process, expected in (("identity-api", "the database holds the demo accounts"),
                                   ("identity-worker", "the database holds the demo accounts"),
-                                  ("scheduling-api", "the database holds the demo campus")):
+                                  ("scheduling-api", "the database holds the demo campus"),
+                                  ("finance-worker", "the database holds the demo orders")):
             result = subprocess.run(COMMANDS[process], env=env, cwd=REPO, capture_output=True,
                                     text=True, timeout=120)
             assert result.returncode != 0, result.stdout + result.stderr
@@ -184,7 +192,7 @@ def test_demo_data_in_a_production_database_is_refused(clean_production, tmp_pat
         doctor = subprocess.run([str(BIN / "educrm-doctor")], env=env, cwd=REPO,
                                 capture_output=True, text=True, timeout=120)
         assert doctor.returncode == 1
-        assert doctor.stdout.count("the database holds the demo") == 4, doctor.stdout
+        assert doctor.stdout.count("the database holds the demo") == 6, doctor.stdout
 
 
 def test_doctor_reports_an_unreadable_database(clean_production):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from kit import production_check as check
 from kit.grpc_tls import load_tls
 
+from .demo_seed import ORDER_IDS as DEMO_ORDER_IDS
 from .settings import SERVICE, load
 
 
@@ -16,6 +17,11 @@ def findings(environ: Mapping[str, str], *,
     settings = load(environ)
     shared = [*check.demo_findings(environ),
               *check.database_findings(settings.database_url, SERVICE),
+              *check.demo_rows_findings(
+                  settings.database_url, SERVICE,
+                  "SELECT count(*) FROM orders WHERE id IN (:first, :second)",
+                  {"first": DEMO_ORDER_IDS[0], "second": DEMO_ORDER_IDS[1]},
+                  "the demo orders", unreachable_is_finding=not starting),
               *check.amqp_findings(settings.amqp_uri, SERVICE)]
     api = [*shared, *check.internal_token_findings("", environ),
            *check.tls_findings(load_tls(SERVICE, environ), SERVICE, serves=True, dials=True)]
