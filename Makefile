@@ -8,7 +8,7 @@ PACKAGES := $(dir $(PACKAGE_FILES))
 SERVICES_WITH_DB := $(patsubst services/%/migrations/env.py,%,$(wildcard services/*/migrations/env.py))
 PYTEST := $(BIN)/pytest -q
 
-.PHONY: doctor run test test-fast bench bench-gateway bench-scheduling lint proto install servers bus migrate seed clean help
+.PHONY: doctor run test test-fast bench bench-gateway bench-leads bench-scheduling lint proto install servers bus migrate seed clean help
 
 help:
 	@echo "make run              start the whole system with demo data (gateway on 127.0.0.1:$${EDUCRM_GATEWAY_PORT:-8000})"
@@ -16,6 +16,8 @@ help:
 	@echo "make bench            gateway (beside a minimal FastAPI floor), a read through the real"
 	@echo "                      identity api (beside a grpcio floor), event bus (beside raw pika)"
 	@echo "                      and audit ingestion (beside the gateway's audit rate)"
+	@echo "                      and customer search through the gateway at 100k and 1M customers"
+	@echo "make bench-leads      customer search only (lookups by phone, ID number, full text)"
 	@echo "make bench-scheduling CB-CTT solver on comp01-comp07, 30 s each"
 	@echo "make lint | proto     ruff | regenerate gRPC stubs"
 	@echo "make doctor           the production check of every process (docs/production.md)"
@@ -62,8 +64,14 @@ bench: install servers
 	$(BIN)/python bench/gateway/bench_read_path.py
 	$(BIN)/python bench/bus/bench_outbox.py
 	$(BIN)/python bench/bus/bench_audit_ingest.py
+	$(BIN)/python bench/leads/bench_customer_lookups.py
+	$(BIN)/python bench/leads/bench_customer_search.py
 
 bench-gateway: bench
+
+bench-leads: install servers
+	@tools/ensure_servers.sh postgres
+	$(BIN)/python bench/leads/bench_customer_lookups.py
 
 bench-scheduling: install
 	$(BIN)/python services/scheduling/bench/cbctt_bench.py --time-limit $${TIME_LIMIT:-30}

@@ -44,6 +44,7 @@ class SystemUnderTest:
     gateway_url: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     scheduling_target: str | None = None
+    leads_target: str | None = None
     finance_target: str | None = None
 
     def run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -90,27 +91,29 @@ class SystemUnderTest:
 
         testing.wait_for(ready, timeout=timeout, interval=0.2,
                          message="the system did not become ready")
-        if self.scheduling_target:  # not (yet) among the gateway's readiness checks
-            testing.wait_for(lambda: ready() and grpc_serving(self.scheduling_target),
-                             timeout=timeout, interval=0.2,
-                             message="the scheduling api did not become ready")
-        if self.finance_target:
-            testing.wait_for(lambda: ready() and grpc_serving(self.finance_target),
-                             timeout=timeout, interval=0.2,
-                             message="the finance api did not become ready")
+        # optional in the gateway's readiness checks: waited for here
+        for name, target in (("scheduling", self.scheduling_target),
+                             ("leads", self.leads_target),
+                             ("finance", self.finance_target)):
+            if target:
+                testing.wait_for(lambda t=target: ready() and grpc_serving(t),
+                                 timeout=timeout, interval=0.2,
+                                 message=f"the {name} api did not become ready")
 
 
 @contextlib.contextmanager
-def running_system(tmp_path: Path, *, scheduling: bool = True, finance: bool = False,
-                   **overrides: str) -> Iterator[SystemUnderTest]:
+def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = False,
+                   finance: bool = False, **overrides: str) -> Iterator[SystemUnderTest]:
     """Migrate, seed and start identity (api + worker), scheduling (api + worker, unless
-    `scheduling=False`), finance (api + worker, when `finance=True`) and the gateway."""
+    `scheduling=False`), leads (api + worker, with `leads=True`), finance (api + worker,
+    with `finance=True`) and the gateway."""
     with testing.postgres_database("educrm_e2e") as identity_db, \
             testing.postgres_database("educrm_e2e_sched") as scheduling_db, \
+            testing.postgres_database("educrm_e2e_leads") as leads_db, \
             testing.postgres_database("educrm_e2e_fin") as finance_db, \
             testing.amqp_vhost("educrm_e2e") as amqp_uri:
         gateway_port, identity_port, scheduling_port = free_port(), free_port(), free_port()
-        finance_port = free_port()
+        leads_port, finance_port = free_port(), free_port()
         env = {
             **os.environ,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -128,6 +131,12 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, finance: bool = F
             "EDUCRM_SCHEDULING_WORKER_METRICS_PORT": str(free_port()),
             "EDUCRM_SCHEDULING_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
             "EDUCRM_GATEWAY_SCHEDULING_TARGET": f"127.0.0.1:{scheduling_port}",
+            "EDUCRM_LEADS_DATABASE_URL": leads_db,
+            "EDUCRM_LEADS_GRPC_PORT": str(leads_port),
+            "EDUCRM_LEADS_METRICS_PORT": str(free_port()),
+            "EDUCRM_LEADS_WORKER_METRICS_PORT": str(free_port()),
+            "EDUCRM_LEADS_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
+            "EDUCRM_GATEWAY_LEADS_TARGET": f"127.0.0.1:{leads_port}",
             "EDUCRM_FINANCE_DATABASE_URL": finance_db,
             "EDUCRM_FINANCE_GRPC_PORT": str(finance_port),
             "EDUCRM_FINANCE_METRICS_PORT": str(free_port()),
@@ -142,6 +151,7 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, finance: bool = F
         system = SystemUnderTest(
             env=env, var_dir=tmp_path, gateway_url=f"http://127.0.0.1:{gateway_port}",
             scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None,
+            leads_target=f"127.0.0.1:{leads_port}" if leads else None,
             finance_target=f"127.0.0.1:{finance_port}" if finance else None)
         try:
             system.run(str(BIN / "educrm-bus"), "declare")
@@ -154,6 +164,11 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, finance: bool = F
                 system.run(sys.executable, "-m", "scheduling.demo_seed")
                 system.start("scheduling-api", sys.executable, "-m", "scheduling.api")
                 system.start("scheduling-worker", sys.executable, "-m", "scheduling.worker")
+            if leads:
+                system.run(str(BIN / "educrm-migrate"), "leads")
+                system.run(sys.executable, "-m", "leads.demo_seed")
+                system.start("leads-api", sys.executable, "-m", "leads.api")
+                system.start("leads-worker", sys.executable, "-m", "leads.worker")
             if finance:
                 system.run(str(BIN / "educrm-migrate"), "finance")
                 system.start("finance-api", sys.executable, "-m", "finance.api")

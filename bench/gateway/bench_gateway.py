@@ -42,8 +42,11 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 AMQP_URI = os.environ.get("EDUCRM_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 REDIS_URL = os.environ.get("EDUCRM_REDIS_URL", "redis://127.0.0.1:6379/0")
-BENCH_EXCHANGE = "bench.gateway.events"
-BENCH_QUEUE = "bench.gateway.audit"
+# Per run: benches started at the same time on a shared machine must not delete each other's
+# queue (the other run's gateway then answers 503 for every request: no route).
+BENCH_RUN = uuid.uuid4().hex[:8]
+BENCH_EXCHANGE = f"bench.gateway.{BENCH_RUN}.events"
+BENCH_QUEUE = f"bench.gateway.{BENCH_RUN}.audit"
 RESULTS = ROOT / "var" / "bench" / "gateway.json"
 
 
@@ -95,9 +98,10 @@ def declare_audit_queue() -> None:
     channel = connection.channel()
     channel.exchange_declare(BENCH_EXCHANGE, "topic", durable=True)
     # Durable queue with persistent messages (as production), capped so the bench leaves
-    # no backlog behind.
+    # no backlog behind, and gone an hour after a run that could not drop it.
     channel.queue_declare(BENCH_QUEUE, durable=True,
-                          arguments={"x-max-length": 50_000, "x-overflow": "drop-head"})
+                          arguments={"x-max-length": 50_000, "x-overflow": "drop-head",
+                                     "x-expires": 3_600_000})
     channel.queue_bind(BENCH_QUEUE, BENCH_EXCHANGE, "crm.gateway.audit.recorded.v1")
     connection.close()
 

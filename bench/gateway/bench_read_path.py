@@ -19,7 +19,9 @@ The four URLs are measured alternately, `--rounds` times per connection count, a
 are printed: the machine's 2 cores are shared, so neighbours in time are what compares. Each
 row also gives the CPU time per request of the HTTP app and of the gRPC server behind it
 (from /proc, so it hardly moves with the load of other processes): the identity api's figure
-beside floor_identity's is the kit's and identity's per-call cost.
+beside floor_identity's is the kit's and identity's per-call cost. "all cpu" is the whole
+machine's CPU time per request (PostgreSQL, Redis, RabbitMQ and wrk included, and whatever
+else ran meanwhile): far above the apps' sum, the run shared the cores with other work.
 
 `--profile PREFIX` adds one more gateway read run sampled with py-spy (requirements-dev.txt)
 in the identity api and the gateway, and prints their heaviest frames.
@@ -60,7 +62,7 @@ LOGIN = {"username": "admin", "password": "educrm-demo"}
 TARGET_USERNAME = "sales1"
 
 
-ROW = "{:<48} {:>7} {:>8} {:>9} {:>8} {:>9} {:>9}"
+ROW = "{:<48} {:>7} {:>8} {:>9} {:>8} {:>9} {:>9} {:>9}"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -70,17 +72,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def machine_busy_seconds() -> float:
+    """CPU time every process on the machine spent so far (all cores, /proc/stat): beside
+    the two apps' own figures, what the rest (PostgreSQL, Redis, RabbitMQ, wrk, and other
+    people's work on a shared machine) took during a run."""
+    user, nice, system, idle, iowait, *rest = map(int, Path("/proc/stat").read_text()
+                                                   .split("\n", 1)[0].split()[1:])
+    return (user + nice + system + sum(rest[:3])) / CLOCK_TICKS
+
+
 def header() -> None:
-    print(ROW.format("app", "req/s", "p50 ms", "p99 ms", "non-2xx", "HTTP cpu", "gRPC cpu"))
-    print(ROW.format("", "", "", "", "", "ms/req", "ms/req"))
-    print("-" * 104, flush=True)
+    print(ROW.format("app", "req/s", "p50 ms", "p99 ms", "non-2xx", "HTTP cpu", "gRPC cpu",
+                     "all cpu"))
+    print(ROW.format("", "", "", "", "", "ms/req", "ms/req", "ms/req"))
+    print("-" * 114, flush=True)
 
 
 def show(label: str, result: dict) -> None:
     grpc_cpu = result.get("grpc_cpu_ms")
     print(ROW.format(label, f"{result['rps']:.0f}", f"{result['p50']:.2f}",
                      f"{result['p99']:.2f}", result["non2xx"], f"{result['http_cpu_ms']:.2f}",
-                     "-" if grpc_cpu is None else f"{grpc_cpu:.2f}"), flush=True)
+                     "-" if grpc_cpu is None else f"{grpc_cpu:.2f}",
+                     f"{result['all_cpu_ms']:.2f}"), flush=True)
     if result["socket_errors"]:
         print(f"{'':<48} socket errors: {result['socket_errors']}", flush=True)
 
@@ -90,11 +103,14 @@ def measure(wrk: str, url: str, http_pid: int, grpc_pid: int | None, **wrk_optio
     request: unlike req/s, that figure hardly depends on what else loads the machine."""
     pids = [http_pid] + ([grpc_pid] if grpc_pid else [])
     before = [cpu_seconds(pid) for pid in pids]
+    machine_before = machine_busy_seconds()
     result = run_wrk(wrk, url, **wrk_options)
+    machine = machine_busy_seconds() - machine_before
     spent = [cpu_seconds(pid) - start for pid, start in zip(pids, before, strict=True)]
     requests = max(result["requests"], 1)
     result["http_cpu_ms"] = 1000 * spent[0] / requests
     result["grpc_cpu_ms"] = 1000 * spent[1] / requests if grpc_pid else None
+    result["all_cpu_ms"] = 1000 * machine / requests
     return result
 
 
@@ -255,11 +271,11 @@ def profile(pids: dict[str, int], url: str, auth: dict[str, str], wrk: str, opti
 def summarise(all_results: dict[str, dict[int, dict[str, list[dict]]]]) -> None:
     print("\nmedians (req/s, p50 ms, p99 ms); floor = same path without the plumbing, "
           "same run")
-    row = "{:<9} {:>5}  {:<44} {:>7} {:>8} {:>9} {:>9} {:>9}"
+    row = "{:<9} {:>5}  {:<44} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}"
     print(row.format("backend", "conns", "app", "req/s", "p50 ms", "p99 ms", "HTTP cpu",
-                     "gRPC cpu"))
-    print(row.format("", "", "", "", "", "", "ms/req", "ms/req"))
-    print("-" * 108)
+                     "gRPC cpu", "all cpu"))
+    print(row.format("", "", "", "", "", "", "ms/req", "ms/req", "ms/req"))
+    print("-" * 118)
     for backend, by_connections in all_results.items():
         for connections, runs in by_connections.items():
             medians = {}
@@ -273,7 +289,8 @@ def summarise(all_results: dict[str, dict[int, dict[str, list[dict]]]]) -> None:
                                  f"{statistics.median(r['p50'] for r in results):.2f}",
                                  f"{statistics.median(r['p99'] for r in results):.2f}",
                                  f"{statistics.median(r['http_cpu_ms'] for r in results):.2f}",
-                                 f"{statistics.median(grpc_cpu):.2f}" if grpc_cpu else "-"))
+                                 f"{statistics.median(grpc_cpu):.2f}" if grpc_cpu else "-",
+                                 f"{statistics.median(r['all_cpu_ms'] for r in results):.2f}"))
             _, gateway_me, floor_users, gateway_users = medians.values()
             if floor_users and gateway_me:
                 print(f"{'':<17}gateway /v1/users/{{id}} ÷ its floor: "

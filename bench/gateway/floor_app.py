@@ -6,7 +6,8 @@ overhead over this floor.
 Token cache: the gateway keeps verified tokens (exact bytes -> claims, expiry re-checked on
 every use), so the floor does the same (FLOOR_TOKEN_CACHE=1, the default; 0 verifies the
 signature on every request). Same uvicorn settings as `python -m gateway` (uvloop, httptools,
-1 worker, no access log, log level warning) and the same gc.freeze() after the app is built.
+1 worker, no access log, log level warning) and the same collector settings (kit.heap)
+once the app is built.
 
 With a fourth argument (bench_read_path.py), `/v1/users/{id}` is the floor of a read that
 crosses gRPC: the same JWT check and Redis counter, then one grpc.aio call (kit.grpc_client's
@@ -18,7 +19,6 @@ Run: python bench/gateway/floor_app.py PORT IDENTITY_TARGET REDIS_URL [FLOOR_GRP
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sys
 import time
@@ -27,6 +27,7 @@ import grpc
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from kit import heap
 from kit.access_token import KeySet, verify_access_token
 from kit.errors import Unauthenticated
 from kit.grpc_client import aio_channel, fetch_jwks
@@ -68,7 +69,8 @@ def create_floor_app(identity_target: str, redis_url: str,
         if floor_grpc_target:
             from contracts.identity import identity_pb2_grpc
 
-            channel = aio_channel(floor_grpc_target)  # bound to the running loop
+            # bound to the running loop; no interceptor, as the gateway's channel
+            channel = aio_channel(floor_grpc_target, propagate=False)
             stubs.append(identity_pb2_grpc.IdentityServiceStub(channel))
         yield
         if channel is not None:
@@ -100,7 +102,8 @@ def create_floor_app(identity_target: str, redis_url: str,
                 return JSONResponse({"detail": "unauthenticated"}, status_code=401)
             await counter(keys=[f"bench:floor:{claims['sub']}"], args=[60_000])
             try:
-                response = await stubs[0].GetUser(identity_pb2.GetUserRequest(user_id=user_id))
+                response = await stubs[0].GetUser(identity_pb2.GetUserRequest(user_id=user_id),
+                                                  timeout=5.0)
             except grpc.aio.AioRpcError:
                 return JSONResponse({"detail": "not found"}, status_code=404)
             found = response.user
@@ -114,9 +117,8 @@ def create_floor_app(identity_target: str, redis_url: str,
 if __name__ == "__main__":
     port, target, redis_url = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     app = create_floor_app(target, redis_url, sys.argv[4] if len(sys.argv) > 4 else None)
-    # As `python -m gateway` does: the long-lived app is frozen out of the GC generations.
-    gc.collect()
-    gc.freeze()
+    # As `python -m gateway` does: the collector settings of a server (kit.heap).
+    heap.settle_for_serving()
     uvicorn.run(app, host="127.0.0.1", port=port,
                 loop="uvloop", http="httptools", lifespan="on", access_log=False,
                 log_level="warning", proxy_headers=True)

@@ -18,7 +18,9 @@ from concurrent import futures
 import grpc
 from contracts.identity import identity_pb2 as pb
 from contracts.identity import identity_pb2_grpc
+from kit import heap
 from kit.db import create_db_engine
+from kit.grpc_server import DEFAULT_MAX_WORKERS
 from sqlalchemy import text
 
 _SELECT = text("SELECT id, username, display_name, email, org_unit_id, department_id, "
@@ -42,8 +44,9 @@ class FloorIdentity(identity_pb2_grpc.IdentityServiceServicer):
 
 def main() -> None:
     address, url = sys.argv[1], sys.argv[2]
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=DEFAULT_MAX_WORKERS))
     identity_pb2_grpc.add_IdentityServiceServicer_to_server(FloorIdentity(url), server)
+    heap.settle_for_serving()  # the collector settings every api process has (kit.grpc_server)
     server.add_insecure_port(address)
     server.start()
     stopping = threading.Event()

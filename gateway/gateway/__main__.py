@@ -1,10 +1,10 @@
 """`python -m gateway`: serve the gateway with uvicorn (uvloop + httptools; never eventlet)."""
 from __future__ import annotations
 
-import gc
 import os
 
 import uvicorn
+from kit import heap
 from kit.logs import configure_logging
 
 from . import production
@@ -19,10 +19,9 @@ def main() -> None:
     production.enforce(os.environ)
     app = create_app(settings)
     # The app (routes, models, protobuf descriptors) is built and lives as long as the
-    # process: move it out of the collector's generations so that full collections under
-    # load do not keep walking it (a p99 cost).
-    gc.collect()
-    gc.freeze()
+    # process: out of the collector's generations, and a first generation sized for a
+    # server (kit.heap).
+    heap.settle_for_serving()
     uvicorn.run(app, host=settings.host, port=settings.port,
                 loop="uvloop", http="httptools", lifespan="on", access_log=False,
                 log_level=settings.log_level, log_config=None, proxy_headers=True)

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
-from . import openapi, problems
+from . import leads_client, openapi, problems
 from .audit import AuditPublisher
 from .audit_spool import OutcomeSpool
 from .auth import Authenticator
@@ -30,7 +30,21 @@ from .personal_reads import parse_read_limits
 from .rate_limits import LoginLimiter, LoginPolicy
 from .redis_keys import RedisKeys
 from .revocations import GatewayRevocations
-from .routes import audit_events, auth, finance, ops, org_units, scheduling, users
+from .routes import (
+    audit_events,
+    auth,
+    customer_exchange,
+    customers,
+    finance,
+    follow_ups,
+    lead_statistics,
+    ops,
+    org_units,
+    public_pool,
+    sales_targets,
+    scheduling,
+    users,
+)
 from .runtime import GatewayRuntime
 from .settings import GatewaySettings
 
@@ -115,9 +129,11 @@ def create_app(settings: GatewaySettings | None = None, *,
             rt.revocations.start()
         rt.freezer.start()
         try:
-            # The scheduling and finance routers' own lifespans (their gRPC clients): the
-            # routes are not included through `include_router`, which would merge them here.
-            async with scheduling.lifespan(app), finance.lifespan(app):
+            # The service clients' lifespans (scheduling's and finance's routers', leads'
+            # client's): the routes are not included through `include_router`, which would
+            # merge them.
+            async with scheduling.lifespan(app), leads_client.lifespan(app), \
+                    finance.lifespan(app):
                 yield
         finally:
             await rt.freezer.stop()
@@ -134,13 +150,19 @@ def create_app(settings: GatewaySettings | None = None, *,
     # route inside it): ~6% of the /v1/me profile. The module routers add no include-time
     # options (their prefix and tags are already on their routes); the router lifespans
     # (scheduling, finance) are entered by the lifespan above.
-    routes = [route for module in (auth, users, org_units, audit_events, scheduling, finance,
-                                  ops)
+    # customer_exchange before customers: its /v1/customers/export, /import-template are
+    # not customer ids.
+    routes = [route for module in (auth, users, org_units, audit_events, scheduling,
+                                   customer_exchange, customers, public_pool, follow_ups,
+                                   lead_statistics, sales_targets, finance, ops)
               for route in module.router.routes]
+    # No OpenTelemetry: the gateway's metrics are Prometheus (`/metrics`). Left on, FastAPI
+    # looks for OpenTelemetry providers on every request (environment reads included).
     app = FastAPI(title="EduCRM API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs",
                   redoc_url="/redoc", routes=routes,
-                  generate_unique_id_function=openapi.operation_id)
+                  generate_unique_id_function=openapi.operation_id,
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.runtime = rt
     openapi.install(app)
     problems.install_handlers(app)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contracts.identity import identity_pb2, identity_pb2_grpc
+from kit import grpc_client
 from kit.grpc_tls import GrpcTlsSettings
 from kit.internal_auth import INTERNAL_TOKEN_METADATA  # noqa: F401 - re-exported
 
@@ -15,6 +16,7 @@ class IdentityClient(ServiceClient[identity_pb2_grpc.IdentityServiceStub]):
                          tls=tls)
 
     async def signing_keys(self) -> str:
-        response = await self.stub.GetSigningKeys(identity_pb2.GetSigningKeysRequest(),
-                                                  timeout=self.timeout)
+        response = await self.stub.GetSigningKeys(
+            identity_pb2.GetSigningKeysRequest(), timeout=self.timeout,
+            metadata=grpc_client.propagated_metadata(()))
         return response.jwks_json

@@ -61,6 +61,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+# Paths whose body is a file instead of JSON, with the content types they take (a route
+# module registers its path: the customers import takes an xlsx workbook).
+BINARY_BODIES: dict[str, frozenset[str]] = {}
+
+
 class _BodyTooLarge(HTTPException):
     # FastAPI re-raises its own HTTPException while reading a body (others become 400).
     def __init__(self) -> None:
@@ -238,7 +243,8 @@ class GatewayMiddleware:
         has_body = (length not in (None, "0")) or _header(scope, b"transfer-encoding")
         if has_body:
             content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
-            if content_type != "application/json" and not content_type.endswith("+json"):
+            if (content_type != "application/json" and not content_type.endswith("+json")
+                    and content_type not in BINARY_BODIES.get(scope["path"], ())):
                 return problems.unsupported_media_type()
         return None
 

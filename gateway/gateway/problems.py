@@ -172,7 +172,10 @@ def reason_slug(reason: str) -> str:
 
 
 def from_grpc_error(code: grpc.StatusCode, details: str | None, reason: str | None,
-                    message_zh: str | None) -> Problem:
+                    message_zh: str | None, *,
+                    extra: Mapping[str, Any] | None = None) -> Problem:
+    """`extra`: the service's error details (kit.errors, `x-error-details`), added to the
+    document as members; they never override the standard ones."""
     status, default_reason, title = _GRPC_STATUS.get(code, (502, "bad-gateway", "Bad gateway"))
     if status >= 500:
         # Never pass a service's internal error text to the client.
@@ -182,7 +185,11 @@ def from_grpc_error(code: grpc.StatusCode, details: str | None, reason: str | No
     slug = reason_slug(reason) if reason else default_reason
     if "frozen" in slug:
         return account_frozen()
-    return Problem(status, slug, title, details or title, message_zh or details or title)
+    members = {k: v for k, v in (extra or {}).items()
+               if k not in ("type", "title", "status", "detail", "detail_zh", "correlation_id",
+                            "instance")}
+    return Problem(status, slug, title, details or title, message_zh or details or title,
+                   extra=members)
 
 
 def allowed_methods(request: Request) -> str:

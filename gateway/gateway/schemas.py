@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
+import orjson
 from contracts.identity import identity_pb2
+from fastapi import Response
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit import text
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -219,3 +221,10 @@ def token_pair_json(pair: identity_pb2.TokenPair) -> dict:
 
 def page(items: list, next_token: str) -> dict:
     return {"items": items, "next_cursor": next_token or None}
+
+
+def json_response(body: dict) -> Response:
+    """A read's answer already in its route's `response_model` shape (`user_json`, `page`,
+    ...), sent as orjson bytes: FastAPI's validate-and-serialise pass of the model, a share
+    of a hot read's CPU (a list's grows with its items), is skipped; the JSON is the same."""
+    return Response(orjson.dumps(body), media_type="application/json")

@@ -21,6 +21,7 @@ class GatewaySettings:
 
     identity_target: str = "127.0.0.1:50051"
     scheduling_target: str = "127.0.0.1:50055"
+    leads_target: str = "127.0.0.1:50052"
     finance_target: str = "127.0.0.1:50054"
     # Deadline of every call to a service (seconds).
     grpc_timeout: float = 5.0
@@ -83,7 +84,7 @@ class GatewaySettings:
     log_level: str = "info"
     # Dependencies reported by /readyz whose failure does not make the gateway unready (it
     # still serves everything else); the others answer 503 not-ready when down.
-    readiness_optional: tuple[str, ...] = ("scheduling",)
+    readiness_optional: tuple[str, ...] = ("scheduling", "leads")
 
 
 def load_settings(environ=None) -> GatewaySettings:

@@ -140,12 +140,14 @@ async def test_health_ready_metrics_openapi(gw):
     assert (await gw.client.get("/healthz")).json() == {"status": "ok"}
     ready = await gw.client.get("/readyz")
     assert ready.status_code == 200, ready.text
-    # Every dependency is listed; scheduling (none running here) is optional by default.
+    # Every dependency is listed; scheduling and leads (none running here) are optional by
+    # default.
     checks = ready.json()["checks"]
-    assert set(checks) == {"redis", "rabbitmq", "identity", "scheduling"}
-    # (scheduling's answer depends on what listens on its default port: not asserted)
+    assert set(checks) == {"redis", "rabbitmq", "identity", "scheduling", "leads"}
+    # (scheduling's and leads' answers depend on what listens on their default ports)
     assert (checks["redis"], checks["rabbitmq"], checks["identity"]) == (True, True, True)
     assert ready.json()["required"]["scheduling"] is False
+    assert ready.json()["required"]["leads"] is False
     await gw.client.get("/v1/me", headers=gw.auth())
     metrics = (await gw.client.get("/metrics")).text
     assert 'educrm_gateway_http_requests_total{method="GET",route="/v1/me",status="200"}' in metrics

@@ -28,7 +28,7 @@ CHECKS = [not_a_server_error, checks.status_code_conformance,
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     # Limits out of the way: the fuzzer reads a lot, fast, as one user.
-    with running_system(tmp_path_factory.mktemp("openapi-fuzz"), finance=True,
+    with running_system(tmp_path_factory.mktemp("openapi-fuzz"), leads=True, finance=True,
                         EDUCRM_GATEWAY_FREEZE_MAX_READS="100000",
                         EDUCRM_GATEWAY_USER_RATE_LIMIT="100000") as running:
         yield running

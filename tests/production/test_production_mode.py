@@ -31,6 +31,8 @@ COMMANDS = {
     "identity-worker": [sys.executable, "-m", "identity.worker"],
     "scheduling-api": [sys.executable, "-m", "scheduling.api"],
     "scheduling-worker": [sys.executable, "-m", "scheduling.worker"],
+    "leads-api": [sys.executable, "-m", "leads.api"],
+    "leads-worker": [sys.executable, "-m", "leads.worker"],
     "finance-api": [sys.executable, "-m", "finance.api"],
     "finance-worker": [sys.executable, "-m", "finance.worker"],
     "gateway": [sys.executable, "-m", "gateway"],
@@ -51,6 +53,10 @@ EXPECTED = {
                        "EDUCRM_SCHEDULING_GRPC_TLS_KEY",
                        "EDUCRM_SCHEDULING_GRPC_TLS_CA"],
     "scheduling-worker": [DEMO, DB.format("SCHEDULING"), AMQP.format("SCHEDULING")],
+    "leads-api": [DEMO, DB.format("LEADS"), AMQP.format("LEADS"), "EDUCRM_INTERNAL_TOKEN",
+                  "EDUCRM_LEADS_GRPC_TLS_CERT", "EDUCRM_LEADS_GRPC_TLS_KEY",
+                  "EDUCRM_LEADS_GRPC_TLS_CA"],
+    "leads-worker": [DEMO, DB.format("LEADS"), AMQP.format("LEADS")],
     "finance-api": [DEMO, DB.format("FINANCE"), AMQP.format("FINANCE"),
                     "EDUCRM_INTERNAL_TOKEN", "EDUCRM_FINANCE_GRPC_TLS_CERT",
                     "EDUCRM_FINANCE_GRPC_TLS_KEY", "EDUCRM_FINANCE_GRPC_TLS_CA"],
@@ -72,14 +78,17 @@ def base_env(var_dir: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def databases():
-    """Migrated throw-away PostgreSQL databases of identity and scheduling."""
+    """Migrated throw-away PostgreSQL databases of identity, scheduling and leads."""
     with testing.postgres_database("educrm_prod_id") as identity_url, \
             testing.postgres_database("educrm_prod_sched") as scheduling_url, \
+            testing.postgres_database("educrm_prod_leads") as leads_url, \
             testing.postgres_database("educrm_prod_fin") as finance_url:
         migrate.upgrade("identity", identity_url)
         migrate.upgrade("scheduling", scheduling_url)
+        migrate.upgrade("leads", leads_url)
         migrate.upgrade("finance", finance_url)
-        yield {"identity": identity_url, "scheduling": scheduling_url, "finance": finance_url}
+        yield {"identity": identity_url, "scheduling": scheduling_url, "leads": leads_url,
+               "finance": finance_url}
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +102,7 @@ def clean_production(tmp_path_factory, databases) -> dict[str, str]:
     return {**base_env(tmp),
             "EDUCRM_IDENTITY_DATABASE_URL": databases["identity"],
             "EDUCRM_SCHEDULING_DATABASE_URL": databases["scheduling"],
+            "EDUCRM_LEADS_DATABASE_URL": databases["leads"],
             "EDUCRM_FINANCE_DATABASE_URL": databases["finance"],
             "EDUCRM_AMQP_URI": "amqps://educrm:pw@mq.internal:5671/educrm",
             "EDUCRM_INTERNAL_TOKEN": "a-long-random-shared-secret",

@@ -36,8 +36,8 @@ async def readyz(request: Request, rt: Runtime) -> Response:
         except AuditUnavailable:
             return False
 
-    async def scheduling_ok() -> bool:
-        client = getattr(request.app.state, "scheduling", None)
+    async def service_ok(name: str) -> bool:
+        client = getattr(request.app.state, name, None)
         if client is None:
             return False
         try:
@@ -45,11 +45,12 @@ async def readyz(request: Request, rt: Runtime) -> Response:
         except Exception:  # noqa: BLE001 - any failure means not serving
             return False
 
-    redis, broker, identity, scheduling = await asyncio.gather(
-        redis_ok(), broker_ok(), rt.identity.healthy(), scheduling_ok())
+    redis, broker, identity, scheduling, leads = await asyncio.gather(
+        redis_ok(), broker_ok(), rt.identity.healthy(), service_ok("scheduling"),
+        service_ok("leads"))
     # Every dependency's state is listed; `required` says which of them gate readiness.
     checks = {"redis": redis, "rabbitmq": broker, "identity": identity,
-              "scheduling": scheduling}
+              "scheduling": scheduling, "leads": leads}
     optional = set(rt.settings.readiness_optional)
     required = {name: name not in optional for name in checks}
     down = ", ".join(name for name, ok in checks.items() if not ok and required[name])

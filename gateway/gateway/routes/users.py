@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from contracts.identity import identity_pb2
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from ..auth import require_right
 from ..idempotency import fingerprint, idempotency_key
@@ -21,6 +21,7 @@ from ..schemas import (
     UnfreezeBody,
     UserOut,
     UserStatusName,
+    json_response,
     page,
     user_json,
 )
@@ -42,7 +43,7 @@ async def list_users(
     org_unit_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     query: Annotated[Text | None, Query(max_length=100)] = None,
     status: UserStatusName | None = None,
-) -> dict:
+) -> Response:
     ctx, rt = auth.ctx, auth.rt
     ctx.target("user")
     request = identity_pb2.ListUsersRequest(
@@ -50,18 +51,19 @@ async def list_users(
         query=query or "", status=STATUS_FILTER.get(status or "", 0))
     response = await rt.identity.call("ListUsers", request, forward_metadata(ctx, auth))
     await count_personal_records(auth, DataKind.STAFF, len(response.users))
-    return page([user_json(u) for u in response.users], response.next_page_token)
+    return json_response(page([user_json(u) for u in response.users],
+                              response.next_page_token))
 
 
 @router.get("/{user_id}", name="users.get", response_model=UserOut, responses=_READ_ERRORS)
-async def get_user(user_id: UserId, auth: StaffRecordRead) -> dict:
+async def get_user(user_id: UserId, auth: StaffRecordRead) -> Response:
     # One dependency (auth carries ctx and rt): each dependency is a resolution pass.
     ctx = auth.ctx
     ctx.target("user", user_id)
     response = await auth.rt.identity.call("GetUser",
                                            identity_pb2.GetUserRequest(user_id=user_id),
                                            forward_metadata(ctx, auth))
-    return user_json(response.user)
+    return json_response(user_json(response.user))
 
 
 @router.post("", name="users.create", status_code=201, response_model=UserOut,

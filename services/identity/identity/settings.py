@@ -15,7 +15,8 @@ class IdentitySettings:
     grpc_address: str = "127.0.0.1:50051"
     metrics_port: int = 9101
     worker_metrics_port: int = 9201
-    grpc_max_workers: int = 16
+    # kit.grpc_server's default (why: there): `EDUCRM_IDENTITY_GRPC_MAX_WORKERS`.
+    grpc_max_workers: int = 8
 
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 14 * 24 * 3600

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
+from kit import personal_data
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
 # Pragmatic e-mail shape check; deliverability is notify's concern.
@@ -28,17 +27,12 @@ def normalise_username(username: str) -> str:
 
 
 def normalise_cn_mobile(phone: str) -> str:
-    """A mainland-China mobile number in E.164 (+8613812341234), or FieldError."""
+    """A mainland-China mobile number in E.164 (+8613812341234), or FieldError (the kit's
+    rule, kit.personal_data, shared with leads and enrollment)."""
     try:
-        parsed = phonenumbers.parse(phone, "CN")
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if (parsed is None or parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed)
-            or phonenumbers.number_type(parsed) not in (PhoneNumberType.MOBILE,
-                                                        PhoneNumberType.FIXED_LINE_OR_MOBILE)):
-        raise FieldError("phone", "phone must be a valid mainland China mobile number",
-                         "手机号须为有效的中国大陆手机号码")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return personal_data.normalise_cn_mobile(phone)
+    except personal_data.PersonalDataError as exc:
+        raise FieldError("phone", exc.message, exc.message_zh) from None
 
 
 def normalise_email(email: str) -> str:

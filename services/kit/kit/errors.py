@@ -2,6 +2,9 @@
 gateway maps those to RFC 9457 problem documents. Messages carry zh-CN and en text."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import grpc
 
 
@@ -10,12 +13,16 @@ class DomainError(Exception):
     # A stable machine-readable reason, e.g. "user.frozen"; the gateway builds `type` from it.
     reason: str = "error"
 
-    def __init__(self, message: str, *, reason: str | None = None, message_zh: str | None = None):
+    def __init__(self, message: str, *, reason: str | None = None, message_zh: str | None = None,
+                 details: Mapping[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.message_zh = message_zh or message
         if reason:
             self.reason = reason
+        # Machine-readable facts about the refusal (e.g. the id of the record a duplicate
+        # collides with), JSON-serialisable; the gateway adds them to the problem document.
+        self.details = dict(details or {})
 
 
 class InvalidArgument(DomainError):

@@ -90,6 +90,12 @@ def call_metadata(*, authorization: str | None = None, idempotency_key: str | No
     return tuple(items)
 
 
+def propagated_metadata(metadata: Sequence[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    """`metadata` plus what the interceptors add when it is missing: the correlation id of
+    the work in hand (or a new one) and the inbound call's `authorization`."""
+    return _propagated(metadata)
+
+
 def _propagated(metadata: Sequence[tuple[str, str]] | None) -> list[tuple[str, str]]:
     merged = list(metadata or ())
     present = {k for k, _ in merged}
@@ -163,12 +169,17 @@ class _AioInterceptor(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStream
 
 def aio_channel(target: str, *, default_timeout: float = DEFAULT_TIMEOUT, retry: bool = True,
                 extra_options: Iterable[tuple[str, object]] = (),
-                tls: GrpcTlsSettings | None = None) -> grpc.aio.Channel:
-    """For the gateway (asyncio); create it inside the running event loop."""
+                tls: GrpcTlsSettings | None = None, propagate: bool = True) -> grpc.aio.Channel:
+    """For the gateway (asyncio); create it inside the running event loop.
+
+    `propagate=False`: no interceptor, so the caller gives every call its timeout and its
+    metadata (`propagated_metadata`). A grpc.aio interceptor wraps each call in a second call
+    object and task: on a read through the gateway that cost more than the interceptor's
+    work (the gateway's ServiceClient passes both itself)."""
     tls = tls if tls is not None else load_tls()
     credentials = channel_credentials(tls)
     options = [*channel_options(retry), *tls_channel_options(tls), *extra_options]
-    interceptors = [_AioInterceptor(default_timeout)]
+    interceptors = [_AioInterceptor(default_timeout)] if propagate else None
     if credentials is not None:
         return grpc.aio.secure_channel(target, credentials, options=options,
                                        interceptors=interceptors)

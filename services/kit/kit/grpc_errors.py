@@ -1,13 +1,16 @@
 """Mapping between kit.errors and gRPC status, on both sides of a call.
 
 Server side: a DomainError becomes its status code plus trailing metadata `x-error-reason`
-and `x-error-message-zh` (URL-quoted: metadata values must be ASCII). Client side:
+and `x-error-message-zh` (URL-quoted: metadata values must be ASCII), and, when the error
+carries details, `x-error-details` (URL-quoted JSON). Client side:
 `error_info(rpc_error)` reads them back so the gateway can build problem+json.
 """
 from __future__ import annotations
 
 import dataclasses
+import json
 import urllib.parse
+from typing import Any
 
 import grpc
 
@@ -15,6 +18,7 @@ from . import errors
 
 REASON_METADATA = "x-error-reason"
 MESSAGE_ZH_METADATA = "x-error-message-zh"
+DETAILS_METADATA = "x-error-details"
 CORRELATION_ID_METADATA = "x-correlation-id"
 
 # Safe for callers to retry with the same idempotency key.
@@ -35,10 +39,15 @@ _DEFAULT_REASONS = {
 
 
 def error_trailers(error: errors.DomainError) -> tuple[tuple[str, str], ...]:
-    return (
+    trailers = (
         (REASON_METADATA, error.reason),
         (MESSAGE_ZH_METADATA, urllib.parse.quote(error.message_zh, safe="")),
     )
+    details = getattr(error, "details", None)
+    if details:
+        text = json.dumps(details, ensure_ascii=False, separators=(",", ":"))
+        trailers += ((DETAILS_METADATA, urllib.parse.quote(text, safe="")),)
+    return trailers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +57,7 @@ class ErrorInfo:
     message: str
     message_zh: str
     correlation_id: str | None
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def retryable(self) -> bool:
@@ -65,6 +75,16 @@ def _trailers(rpc_error) -> dict[str, str]:
     return found
 
 
+def _details(quoted: str | None) -> dict[str, Any]:
+    if not quoted:
+        return {}
+    try:
+        value = json.loads(urllib.parse.unquote(quoted))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def error_info(rpc_error: grpc.RpcError) -> ErrorInfo:
     """Read an RpcError (sync or aio) back into code, reason and both messages."""
     code = rpc_error.code()
@@ -72,6 +92,7 @@ def error_info(rpc_error: grpc.RpcError) -> ErrorInfo:
     trailers = _trailers(rpc_error)
     zh = trailers.get(MESSAGE_ZH_METADATA)
     return ErrorInfo(
+        details=_details(trailers.get(DETAILS_METADATA)),
         code=code,
         reason=trailers.get(REASON_METADATA) or _DEFAULT_REASONS.get(code, "error"),
         message=message,

@@ -35,7 +35,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from . import caller as caller_module
-from . import errors, metrics, text
+from . import errors, heap, metrics, text
 from .access_token import KeySet, VerifiedTokens
 from .caller import Caller
 from .grpc_context import CallInfo, current_call, current_caller
@@ -50,6 +50,12 @@ _INFRA_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 _CORRELATION_ID_SHAPE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 CallerCheck = Callable[[Caller], None]
+
+# Threads serving calls. A call holds the GIL for most of its time and waits on its database
+# round trip for the rest, so a few threads per core keep the cores busy; more only take
+# turns at the GIL (measured on identity's GetUser at 64 concurrent calls on 2 cores: 8
+# threads served ~10% more calls per second than 16, for less CPU per call).
+DEFAULT_MAX_WORKERS = 8
 
 
 class KeysUnavailable(errors.DomainError):
@@ -256,7 +262,8 @@ def create_server(servicer_adders: Sequence[ServicerAdder], service_full_names: 
                   address: str, *, part: str, key_set: KeySet | None = None,
                   public_methods: Iterable[str] = (), internal_token: str | None = None,
                   internal_methods: Iterable[str] = (),
-                  caller_check: CallerCheck | None = None, max_workers: int = 16,
+                  caller_check: CallerCheck | None = None,
+                  max_workers: int = DEFAULT_MAX_WORKERS,
                   options: Sequence[tuple[str, Any]] = (),
                   tls: GrpcTlsSettings | None = None) -> GrpcServer:
     """Build and start the server; `address` may end in `:0` (tests) — the port is returned.
@@ -299,6 +306,7 @@ def serve(servicer_adders: Sequence[ServicerAdder], service_full_names: Sequence
     `on_started(server)` runs once the server listens (e.g. a revocation follower attaching
     its readiness to the server's health)."""
     metrics.start_metrics_server(metrics_port)
+    heap.settle_for_serving()  # the servicer and everything it imported are built by now
     running = create_server(servicer_adders, service_full_names, address, part=part, **kwargs)
     if on_started is not None:
         on_started(running)

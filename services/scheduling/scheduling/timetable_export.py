@@ -6,6 +6,9 @@
   recurring weekly until a date (RRULE), with the VTIMEZONE of the events' zone included so
   any client shows the right local times.
 
+The grid is a styled layout (merged-looking period headers, cells of several lines), not a
+stream of typed rows, so it keeps its own openpyxl code; the content type is kit.xlsx's.
+
 Callers build `WeekGrid`s / `CalendarEvent`s from their own data; nothing here knows about
 scheduling's tables.
 """
@@ -18,11 +21,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import icalendar
+from kit.xlsx import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # one content type
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 

@@ -15,8 +15,8 @@ import os  # noqa: E402
 from kit.events import Envelope, OutboxRelay, event_consumer, nameko_config, run_worker  # noqa: E402
 from kit.logs import configure_logging  # noqa: E402
 from kit.nameko_database import DatabaseProvider  # noqa: E402
+from kit.nameko_timer import SettingsTimer  # noqa: E402
 from nameko.extensions import DependencyProvider  # noqa: E402
-from nameko.timer import Timer  # noqa: E402
 
 from . import enrollment_handlers, events, production  # noqa: E402
 from .reminder_dispatch import dispatch_due_reminders  # noqa: E402
@@ -29,20 +29,6 @@ class SettingsProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.settings
-
-
-class SettingsTimer(Timer):
-    """nameko's Timer, its interval read from the settings at container setup: nameko's own
-    fixes the interval when the class is defined, i.e. from whatever environment the module
-    was first imported in."""
-
-    def __init__(self, interval_setting: str, **kwargs) -> None:
-        self.interval_setting = interval_setting
-        super().__init__(interval=None, **kwargs)
-
-    def setup(self) -> None:
-        self.interval = float(getattr(load(), self.interval_setting))
-        super().setup()
 
 
 def _database_url() -> str:
@@ -60,7 +46,7 @@ class SchedulingWorker:
     def place_student(self, event: Envelope) -> None:
         enrollment_handlers.on_enrollment_confirmed(self.db, event)
 
-    @SettingsTimer.decorator("reminder_interval_seconds")
+    @SettingsTimer.decorator(load, "reminder_interval_seconds")
     def send_reminders(self) -> None:
         dispatch_due_reminders(self.db, offsets=self.settings.reminder_offsets)
 

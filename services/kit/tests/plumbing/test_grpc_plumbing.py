@@ -226,6 +226,35 @@ def test_aio_channel(echo_server, signer):
     assert info.reason == "user.frozen" and info.message_zh == "用户已被冻结"
 
 
+def test_aio_channel_without_interceptor_sends_what_the_caller_gives(echo_server, signer):
+    # The gateway's channel: no interceptor, so the call carries exactly its own metadata,
+    # and `propagated_metadata` adds what the interceptor would (a correlation id).
+    token = signer.token(sub="u7")
+
+    async def go():
+        ch = grpc_client.aio_channel(f"127.0.0.1:{echo_server.port}", propagate=False)
+        try:
+            method = ch.unary_unary(f"/{SERVICE}/Echo",
+                                    request_serializer=S.SerializeToString,
+                                    response_deserializer=S.FromString)
+            explicit = grpc_client.call_metadata(authorization=token, correlation_id="cid-7")
+            await method(S(value="a"), metadata=explicit, timeout=5)
+            outer = correlation_id.set("cid-outer")
+            try:
+                await method(S(value="b"), timeout=5,
+                             metadata=grpc_client.propagated_metadata(
+                                 grpc_client.call_metadata(authorization=token)))
+            finally:
+                correlation_id.reset(outer)
+        finally:
+            await ch.close()
+
+    asyncio.run(go())
+    first, second = echo_server.behaviour.seen[-2:]
+    assert (first["correlation_id"], first["caller"].user_id) == ("cid-7", "u7")
+    assert (second["correlation_id"], second["caller"].user_id) == ("cid-outer", "u7")
+
+
 def test_fetch_jwks_wire_compatible(signer):
     # A fake identity answering GetSigningKeys with a StringValue-shaped response.
     from concurrent import futures

@@ -79,3 +79,14 @@ def test_bus_settings_from_environment():
     assert config["EDUCRM_OUTBOX_POLL_INTERVAL"] == 0.5
     assert config["EDUCRM_BUS_RETENTION"] == 86400.0
     assert BusSettings().bus_retention_seconds == 7 * 24 * 3600
+
+
+def test_json_log_time_is_the_standard_asctime():
+    # The formatter makes the time's text once per second: it must read as logging's own.
+    formatter = logs.json_formatter()
+    for created in (1_795_986_711.004, 1_795_986_711.999, 1_795_986_712.5, 1_700_000_000.0):
+        record = logging.LogRecord("kittest", logging.INFO, __file__, 1, "m", (), None)
+        record.created, record.msecs = created, (created - int(created)) * 1000
+        assert formatter.formatTime(record) == logging.Formatter().formatTime(record)
+        assert json.loads(formatter.format(record))["time"] == logging.Formatter().formatTime(
+            record)

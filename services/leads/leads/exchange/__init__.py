@@ -1,0 +1,1 @@
+"""Customer exchange: Excel export, the import template, and all-or-nothing imports."""

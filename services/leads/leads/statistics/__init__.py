@@ -1,0 +1,1 @@
+"""Lead statistics: customers per dimension value and the conversion funnel, scoped."""
