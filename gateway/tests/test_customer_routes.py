@@ -9,7 +9,7 @@ import dataclasses
 import itertools
 
 import pytest
-from fakes import assert_problem
+from fakes import assert_problem, wait_until
 from kit import migrate, testing
 from kit.db import Database
 from kit.grpc_client import identity_key_set
@@ -73,7 +73,10 @@ async def test_create_answers_201_with_the_customer_and_audits_its_id(gw):
         "11010519491231002X", "1949-12-31", "lead", True)
     assert (body["owner"]["user_id"], body["roles"], body["personal_data_masked"]) == (
         "u-alice", ["student", "payer"], False)
-    [intent, outcome] = gw.audit.by_correlation("corr-create-1")
+    # the intent is confirmed before the call, the outcome published after it: wait for both
+    await wait_until(lambda: len(gw.audit.by_correlation("corr-create-1")) == 2)
+    [outcome] = [r for r in gw.audit.by_correlation("corr-create-1")
+                 if r.get("phase") == "outcome"]
     assert (outcome["action"], outcome["target_type"], outcome["target_id"]) == (
         "customers.create", "customer", body["id"])
 

@@ -422,9 +422,11 @@ async def test_readyz_lists_scheduling(sched, harness):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = f"127.0.0.1:{sock.getsockname()[1]}"
-    async with harness(scheduling_target=closed) as gw:  # optional by default: degraded
+    # optional by default: degraded (leads too, which nothing answers for here either)
+    async with harness(scheduling_target=closed, leads_target=closed) as gw:
         ready = await gw.client.get("/readyz")
-        assert ready.status_code == 200 and ready.json()["degraded"] == ["scheduling"]
+        assert ready.status_code == 200
+        assert ready.json()["degraded"] == ["scheduling", "leads"]
     async with harness(scheduling_target=closed, readiness_optional=()) as gw:
         ready = await gw.client.get("/readyz")
         body = assert_problem(ready, 503, "not-ready")

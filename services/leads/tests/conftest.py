@@ -1,6 +1,7 @@
 """Fixtures of the leads tests: a migrated database per backend (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import leads.area_hooks  # noqa: F401  (every test runs with the processes' wiring)
 import pytest
 from kit import migrate, testing
 

@@ -58,7 +58,8 @@ def test_named_successor_then_department_manager(api):
     assert waiting.status == "requested"
 
     left = user_left("sales1", "sales2")
-    assert handover.hand_over(db, left) == {"customers": 3}
+    assert handover.hand_over(db, left) == {"customers": 3, "follow_up_plans": 0,
+                                            "sales_target_splits": 0}
     assert handover.hand_over(db, left) == {}  # redelivered: the inbox drops it
     assert (owned_by(db, "sales1"), owned_by(db, "sales2")) == (0, 3)
     with db.session() as s:
@@ -78,7 +79,7 @@ def test_named_successor_then_department_manager(api):
         ("sales1", "sales2", "handover")]
 
     # sales2 leaves naming nobody: the manager of their department takes over
-    assert handover.hand_over(db, user_left("sales2", None)) == {"customers": 3}
+    assert handover.hand_over(db, user_left("sales2", None))["customers"] == 3
     assert owned_by(db, "manager1") == 3
 
 
