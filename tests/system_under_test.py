@@ -45,6 +45,7 @@ class SystemUnderTest:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     scheduling_target: str | None = None
     leads_target: str | None = None
+    finance_target: str | None = None
 
     def run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
         result = subprocess.run(argv, env=self.env, cwd=REPO, capture_output=True, text=True,
@@ -92,7 +93,8 @@ class SystemUnderTest:
                          message="the system did not become ready")
         # optional in the gateway's readiness checks: waited for here
         for name, target in (("scheduling", self.scheduling_target),
-                             ("leads", self.leads_target)):
+                             ("leads", self.leads_target),
+                             ("finance", self.finance_target)):
             if target:
                 testing.wait_for(lambda t=target: ready() and grpc_serving(t),
                                  timeout=timeout, interval=0.2,
@@ -101,15 +103,17 @@ class SystemUnderTest:
 
 @contextlib.contextmanager
 def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = False,
-                   **overrides: str) -> Iterator[SystemUnderTest]:
+                   finance: bool = False, **overrides: str) -> Iterator[SystemUnderTest]:
     """Migrate, seed and start identity (api + worker), scheduling (api + worker, unless
-    `scheduling=False`), leads (api + worker, with `leads=True`) and the gateway."""
+    `scheduling=False`), leads (api + worker, with `leads=True`), finance (api + worker,
+    with `finance=True`) and the gateway."""
     with testing.postgres_database("educrm_e2e") as identity_db, \
             testing.postgres_database("educrm_e2e_sched") as scheduling_db, \
             testing.postgres_database("educrm_e2e_leads") as leads_db, \
+            testing.postgres_database("educrm_e2e_fin") as finance_db, \
             testing.amqp_vhost("educrm_e2e") as amqp_uri:
         gateway_port, identity_port, scheduling_port = free_port(), free_port(), free_port()
-        leads_port = free_port()
+        leads_port, finance_port = free_port(), free_port()
         env = {
             **os.environ,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -133,6 +137,12 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = Fal
             "EDUCRM_LEADS_WORKER_METRICS_PORT": str(free_port()),
             "EDUCRM_LEADS_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
             "EDUCRM_GATEWAY_LEADS_TARGET": f"127.0.0.1:{leads_port}",
+            "EDUCRM_FINANCE_DATABASE_URL": finance_db,
+            "EDUCRM_FINANCE_GRPC_PORT": str(finance_port),
+            "EDUCRM_FINANCE_METRICS_PORT": str(free_port()),
+            "EDUCRM_FINANCE_WORKER_METRICS_PORT": str(free_port()),
+            "EDUCRM_FINANCE_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
+            "EDUCRM_GATEWAY_FINANCE_TARGET": f"127.0.0.1:{finance_port}",
             "EDUCRM_GATEWAY_PORT": str(gateway_port),
             "EDUCRM_GATEWAY_REDIS_PREFIX": f"educrm:e2e:{uuid.uuid4().hex[:8]}:",
             "EDUCRM_INTERNAL_TOKEN": uuid.uuid4().hex,
@@ -141,7 +151,8 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = Fal
         system = SystemUnderTest(
             env=env, var_dir=tmp_path, gateway_url=f"http://127.0.0.1:{gateway_port}",
             scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None,
-            leads_target=f"127.0.0.1:{leads_port}" if leads else None)
+            leads_target=f"127.0.0.1:{leads_port}" if leads else None,
+            finance_target=f"127.0.0.1:{finance_port}" if finance else None)
         try:
             system.run(str(BIN / "educrm-bus"), "declare")
             system.run(str(BIN / "educrm-migrate"), "identity")
@@ -158,6 +169,10 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = Fal
                 system.run(sys.executable, "-m", "leads.demo_seed")
                 system.start("leads-api", sys.executable, "-m", "leads.api")
                 system.start("leads-worker", sys.executable, "-m", "leads.worker")
+            if finance:
+                system.run(str(BIN / "educrm-migrate"), "finance")
+                system.start("finance-api", sys.executable, "-m", "finance.api")
+                system.start("finance-worker", sys.executable, "-m", "finance.worker")
             system.start("gateway", sys.executable, "-m", "gateway")
             system.wait_ready()
             yield system

@@ -35,6 +35,7 @@ from .routes import (
     auth,
     customer_exchange,
     customers,
+    finance,
     follow_ups,
     lead_statistics,
     network,
@@ -129,9 +130,11 @@ def create_app(settings: GatewaySettings | None = None, *,
             rt.revocations.start()
         rt.freezer.start()
         try:
-            # The service clients' lifespans (scheduling's router's, leads' client's): the
-            # routes are not included through `include_router`, which would merge them.
-            async with scheduling.lifespan(app), leads_client.lifespan(app):
+            # The service clients' lifespans (scheduling's and finance's routers', leads'
+            # client's): the routes are not included through `include_router`, which would
+            # merge them.
+            async with scheduling.lifespan(app), leads_client.lifespan(app), \
+                    finance.lifespan(app):
                 yield
         finally:
             await rt.freezer.stop()
@@ -146,13 +149,13 @@ def create_app(settings: GatewaySettings | None = None, *,
     # One flat route table, API routes first. `include_router` would keep each module's
     # router as a nested branch that FastAPI matches twice per request (the branch, then the
     # route inside it): ~6% of the /v1/me profile. The module routers add no include-time
-    # options (their prefix and tags are already on their routes); the one router lifespan
-    # (scheduling) is entered by the lifespan above.
+    # options (their prefix and tags are already on their routes); the router lifespans
+    # (scheduling, finance) are entered by the lifespan above.
     # customer_exchange before customers: its /v1/customers/export, /import-template are
     # not customer ids.
     routes = [route for module in (auth, users, org_units, audit_events, scheduling,
                                    customer_exchange, customers, public_pool, follow_ups,
-                                   lead_statistics, sales_targets, network, ops)
+                                   lead_statistics, sales_targets, network, finance, ops)
               for route in module.router.routes]
     # No OpenTelemetry: the gateway's metrics are Prometheus (`/metrics`). Left on, FastAPI
     # looks for OpenTelemetry providers on every request (environment reads included).

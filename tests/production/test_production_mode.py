@@ -1,4 +1,4 @@
-"""Production mode fails closed: every process (identity api and worker, scheduling api and
+"""Production mode fails closed: every process (identity, scheduling and finance api and
 worker, the gateway, the demo seed tool) refuses to start with EDUCRM_ENV=production while its
 configuration holds laptop settings, naming every problem at once; `educrm-doctor` prints the
 same check; a clean production configuration passes, and identity's api then serves TLS only."""
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from finance import demo_seed as finance_demo
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from identity import demo_seed as identity_demo
 from identity.keys import generate_key_file
@@ -32,6 +33,8 @@ COMMANDS = {
     "scheduling-worker": [sys.executable, "-m", "scheduling.worker"],
     "leads-api": [sys.executable, "-m", "leads.api"],
     "leads-worker": [sys.executable, "-m", "leads.worker"],
+    "finance-api": [sys.executable, "-m", "finance.api"],
+    "finance-worker": [sys.executable, "-m", "finance.worker"],
     "gateway": [sys.executable, "-m", "gateway"],
     "seed_demo": [sys.executable, "tools/seed_demo.py"],
 }
@@ -54,6 +57,10 @@ EXPECTED = {
                   "EDUCRM_LEADS_GRPC_TLS_CERT", "EDUCRM_LEADS_GRPC_TLS_KEY",
                   "EDUCRM_LEADS_GRPC_TLS_CA"],
     "leads-worker": [DEMO, DB.format("LEADS"), AMQP.format("LEADS")],
+    "finance-api": [DEMO, DB.format("FINANCE"), AMQP.format("FINANCE"),
+                    "EDUCRM_INTERNAL_TOKEN", "EDUCRM_FINANCE_GRPC_TLS_CERT",
+                    "EDUCRM_FINANCE_GRPC_TLS_KEY", "EDUCRM_FINANCE_GRPC_TLS_CA"],
+    "finance-worker": [DEMO, DB.format("FINANCE"), AMQP.format("FINANCE")],
     "gateway": [DEMO, AMQP.format("GATEWAY"), "EDUCRM_GATEWAY_INTERNAL_TOKEN",
                 "EDUCRM_GATEWAY_GRPC_TLS_CA"],
 }
@@ -74,11 +81,14 @@ def databases():
     """Migrated throw-away PostgreSQL databases of identity, scheduling and leads."""
     with testing.postgres_database("educrm_prod_id") as identity_url, \
             testing.postgres_database("educrm_prod_sched") as scheduling_url, \
-            testing.postgres_database("educrm_prod_leads") as leads_url:
+            testing.postgres_database("educrm_prod_leads") as leads_url, \
+            testing.postgres_database("educrm_prod_fin") as finance_url:
         migrate.upgrade("identity", identity_url)
         migrate.upgrade("scheduling", scheduling_url)
         migrate.upgrade("leads", leads_url)
-        yield {"identity": identity_url, "scheduling": scheduling_url, "leads": leads_url}
+        migrate.upgrade("finance", finance_url)
+        yield {"identity": identity_url, "scheduling": scheduling_url, "leads": leads_url,
+               "finance": finance_url}
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +103,7 @@ def clean_production(tmp_path_factory, databases) -> dict[str, str]:
             "EDUCRM_IDENTITY_DATABASE_URL": databases["identity"],
             "EDUCRM_SCHEDULING_DATABASE_URL": databases["scheduling"],
             "EDUCRM_LEADS_DATABASE_URL": databases["leads"],
+            "EDUCRM_FINANCE_DATABASE_URL": databases["finance"],
             "EDUCRM_AMQP_URI": "amqps://educrm:pw@mq.internal:5671/educrm",
             "EDUCRM_INTERNAL_TOKEN": "a-long-random-shared-secret",
             "EDUCRM_IDENTITY_SIGNING_KEY_PATH": str(tmp / "signing.pem"),
@@ -158,9 +169,11 @@ def test_clean_production_configuration_passes(clean_production):
 
 def test_demo_data_in_a_production_database_is_refused(clean_production, tmp_path):
     with testing.postgres_database("educrm_prod_demo_id") as identity_url, \
-            testing.postgres_database("educrm_prod_demo_sched") as scheduling_url:
+            testing.postgres_database("educrm_prod_demo_sched") as scheduling_url, \
+            testing.postgres_database("educrm_prod_demo_fin") as finance_url:
         migrate.upgrade("identity", identity_url)
         migrate.upgrade("scheduling", scheduling_url)
+        migrate.upgrade("finance", finance_url)
         settings = IdentitySettings(database_url=identity_url, argon2_time_cost=1,
                                     argon2_memory_kib=1024,
                                     signing_key_path=clean_production[
@@ -171,11 +184,16 @@ def test_demo_data_in_a_production_database_is_refused(clean_production, tmp_pat
         db = Database(scheduling_url)
         scheduling_demo.seed(db)
         db.dispose()
+        db = Database(finance_url)
+        finance_demo.seed(db, ("sales1", None, None))
+        db.dispose()
         env = {**clean_production, "EDUCRM_IDENTITY_DATABASE_URL": identity_url,
-               "EDUCRM_SCHEDULING_DATABASE_URL": scheduling_url}
+               "EDUCRM_SCHEDULING_DATABASE_URL": scheduling_url,
+               "EDUCRM_FINANCE_DATABASE_URL": finance_url}
         for process, expected in (("identity-api", "the database holds the demo accounts"),
                                   ("identity-worker", "the database holds the demo accounts"),
-                                  ("scheduling-api", "the database holds the demo campus")):
+                                  ("scheduling-api", "the database holds the demo campus"),
+                                  ("finance-worker", "the database holds the demo orders")):
             result = subprocess.run(COMMANDS[process], env=env, cwd=REPO, capture_output=True,
                                     text=True, timeout=120)
             assert result.returncode != 0, result.stdout + result.stderr
@@ -184,7 +202,7 @@ def test_demo_data_in_a_production_database_is_refused(clean_production, tmp_pat
         doctor = subprocess.run([str(BIN / "educrm-doctor")], env=env, cwd=REPO,
                                 capture_output=True, text=True, timeout=120)
         assert doctor.returncode == 1
-        assert doctor.stdout.count("the database holds the demo") == 4, doctor.stdout
+        assert doctor.stdout.count("the database holds the demo") == 6, doctor.stdout
 
 
 def test_doctor_reports_an_unreadable_database(clean_production):

@@ -1,0 +1,1 @@
+"""EduCRM finance: the journal, payments, lesson hours, refunds and commissions."""

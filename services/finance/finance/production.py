@@ -1,0 +1,33 @@
+"""Finance's part of the production check (kit.production_check): what its api and worker
+refuse to start with when EDUCRM_ENV=production. Finance accepts no internal-token method,
+but its api presents the token to identity to read the revocations it enforces."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kit import production_check as check
+from kit.grpc_tls import load_tls
+
+from .demo_seed import ORDER_IDS as DEMO_ORDER_IDS
+from .settings import SERVICE, load
+
+
+def findings(environ: Mapping[str, str], *,
+             starting: bool = False) -> dict[str, list[check.Finding]]:
+    settings = load(environ)
+    shared = [*check.demo_findings(environ),
+              *check.database_findings(settings.database_url, SERVICE),
+              *check.demo_rows_findings(
+                  settings.database_url, SERVICE,
+                  "SELECT count(*) FROM orders WHERE id IN (:first, :second)",
+                  {"first": DEMO_ORDER_IDS[0], "second": DEMO_ORDER_IDS[1]},
+                  "the demo orders", unreachable_is_finding=not starting),
+              *check.amqp_findings(settings.amqp_uri, SERVICE)]
+    api = [*shared, *check.internal_token_findings("", environ),
+           *check.tls_findings(load_tls(SERVICE, environ), SERVICE, serves=True, dials=True)]
+    return {"finance-api": api, "finance-worker": shared}
+
+
+def enforce(process: str, environ: Mapping[str, str]) -> None:
+    check.enforce(process, findings(environ, starting=True)[process],
+                  production=load(environ).production)
