@@ -1,4 +1,4 @@
-"""Production mode fails closed: every process (identity api and worker, scheduling api and
+"""Production mode fails closed: every process (identity, scheduling and enrollment api and
 worker, the gateway, the demo seed tool) refuses to start with EDUCRM_ENV=production while its
 configuration holds laptop settings, naming every problem at once; `educrm-doctor` prints the
 same check; a clean production configuration passes, and identity's api then serves TLS only."""
@@ -30,6 +30,8 @@ COMMANDS = {
     "identity-worker": [sys.executable, "-m", "identity.worker"],
     "scheduling-api": [sys.executable, "-m", "scheduling.api"],
     "scheduling-worker": [sys.executable, "-m", "scheduling.worker"],
+    "enrollment-api": [sys.executable, "-m", "enrollment.api"],
+    "enrollment-worker": [sys.executable, "-m", "enrollment.worker"],
     "gateway": [sys.executable, "-m", "gateway"],
     "seed_demo": [sys.executable, "tools/seed_demo.py"],
 }
@@ -48,6 +50,10 @@ EXPECTED = {
                        "EDUCRM_SCHEDULING_GRPC_TLS_KEY",
                        "EDUCRM_SCHEDULING_GRPC_TLS_CA"],
     "scheduling-worker": [DEMO, DB.format("SCHEDULING"), AMQP.format("SCHEDULING")],
+    "enrollment-api": [DEMO, DB.format("ENROLLMENT"), AMQP.format("ENROLLMENT"),
+                       "EDUCRM_INTERNAL_TOKEN", "EDUCRM_ENROLLMENT_GRPC_TLS_CERT",
+                       "EDUCRM_ENROLLMENT_GRPC_TLS_KEY", "EDUCRM_ENROLLMENT_GRPC_TLS_CA"],
+    "enrollment-worker": [DEMO, DB.format("ENROLLMENT"), AMQP.format("ENROLLMENT")],
     "gateway": [DEMO, AMQP.format("GATEWAY"), "EDUCRM_GATEWAY_INTERNAL_TOKEN",
                 "EDUCRM_GATEWAY_GRPC_TLS_CA"],
 }
@@ -65,12 +71,15 @@ def base_env(var_dir: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def databases():
-    """Migrated throw-away PostgreSQL databases of identity and scheduling."""
+    """Migrated throw-away PostgreSQL databases of identity, scheduling and enrollment."""
     with testing.postgres_database("educrm_prod_id") as identity_url, \
-            testing.postgres_database("educrm_prod_sched") as scheduling_url:
+            testing.postgres_database("educrm_prod_sched") as scheduling_url, \
+            testing.postgres_database("educrm_prod_enr") as enrollment_url:
         migrate.upgrade("identity", identity_url)
         migrate.upgrade("scheduling", scheduling_url)
-        yield {"identity": identity_url, "scheduling": scheduling_url}
+        migrate.upgrade("enrollment", enrollment_url)
+        yield {"identity": identity_url, "scheduling": scheduling_url,
+               "enrollment": enrollment_url}
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +93,7 @@ def clean_production(tmp_path_factory, databases) -> dict[str, str]:
     return {**base_env(tmp),
             "EDUCRM_IDENTITY_DATABASE_URL": databases["identity"],
             "EDUCRM_SCHEDULING_DATABASE_URL": databases["scheduling"],
+            "EDUCRM_ENROLLMENT_DATABASE_URL": databases["enrollment"],
             "EDUCRM_AMQP_URI": "amqps://educrm:pw@mq.internal:5671/educrm",
             "EDUCRM_INTERNAL_TOKEN": "a-long-random-shared-secret",
             "EDUCRM_IDENTITY_SIGNING_KEY_PATH": str(tmp / "signing.pem"),

@@ -3,7 +3,7 @@
 One module per service: a type is declared in its producer's module, a subscription in its
 consumer's module.
 """
-from . import enrollment, gateway, identity, scheduling  # noqa: F401  (declarations)
+from . import enrollment, finance, gateway, identity, scheduling  # noqa: F401  (declarations)
 from .definitions import (
     EVENT_TYPES,
     SUBSCRIPTIONS,
