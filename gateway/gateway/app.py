@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
-from . import openapi, problems
+from . import enrollment_client, openapi, problems
 from .audit import AuditPublisher
 from .audit_spool import OutcomeSpool
 from .auth import Authenticator
@@ -30,7 +30,7 @@ from .personal_reads import parse_read_limits
 from .rate_limits import LoginLimiter, LoginPolicy
 from .redis_keys import RedisKeys
 from .revocations import GatewayRevocations
-from .routes import audit_events, auth, ops, org_units, scheduling, users
+from .routes import audit_events, auth, enrollment, ops, org_units, scheduling, users
 from .runtime import GatewayRuntime
 from .settings import GatewaySettings
 
@@ -117,7 +117,7 @@ def create_app(settings: GatewaySettings | None = None, *,
         try:
             # The scheduling router's own lifespan (its gRPC client): the routes are not
             # included through `include_router`, which would merge it in the same place.
-            async with scheduling.lifespan(app):
+            async with scheduling.lifespan(app), enrollment_client.lifespan(app):
                 yield
         finally:
             await rt.freezer.stop()
@@ -134,7 +134,8 @@ def create_app(settings: GatewaySettings | None = None, *,
     # route inside it): ~6% of the /v1/me profile. The module routers add no include-time
     # options (their prefix and tags are already on their routes); the one router lifespan
     # (scheduling) is entered by the lifespan above.
-    routes = [route for module in (auth, users, org_units, audit_events, scheduling, ops)
+    routes = [route for module in (auth, users, org_units, audit_events, scheduling,
+                                   enrollment, ops)
               for route in module.router.routes]
     app = FastAPI(title="EduCRM API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs",

@@ -21,6 +21,7 @@ class GatewaySettings:
 
     identity_target: str = "127.0.0.1:50051"
     scheduling_target: str = "127.0.0.1:50055"
+    enrollment_target: str = "127.0.0.1:50053"
     # Deadline of every call to a service (seconds).
     grpc_timeout: float = 5.0
     redis_url: str = "redis://127.0.0.1:6379/0"
