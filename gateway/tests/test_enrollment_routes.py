@@ -233,3 +233,37 @@ async def test_bad_input_is_422_and_no_token_is_401(enr):
         "name": "x", "category": "vip", "lesson_hours": 1, "price_fen": 1}),
         422, "validation-failed")
     assert_problem(await enr.client.get("/v1/enrollments"), 401)
+
+
+async def test_attendance_registration_routes(enr):
+    course = await _course(enr)
+    klass = await _class(enr, course["id"])
+    created = await enr.client.post("/v1/attendance-registrations", headers=enr.auth("u-alice"),
+                                    json={"term_id": klass["term_id"], "customer_id": _customer(),
+                                          "card": "new"})
+    assert created.status_code == 201, created.text
+    r = created.json()
+    assert created.headers["location"] == f"/v1/attendance-registrations/{r['id']}"
+    assert (r["card"], r["requested_card"], r["status"], r["next_level"],
+            r["warning_zh"]) == ("retrain", "new", "pending", "department_review",
+                                 "该客户课时余额为 0，不能登记新训，已改为登记复训。")
+    todo = await enr.client.get("/v1/attendance-registrations",
+                                params={"term_id": klass["term_id"], "waiting_for_me": "true"},
+                                headers=enr.auth("u-manager1"))
+    assert [x["id"] for x in todo.json()["items"]] == [r["id"]]
+    assert_problem(await enr.client.post(f"/v1/attendance-registrations/{r['id']}/approve",
+                                         json={}, headers=enr.auth("u-director1")),
+                   403, "approval-not-your-level")
+    first = await enr.client.post(f"/v1/attendance-registrations/{r['id']}/approve",
+                                  json={"note": "部门同意"}, headers=enr.auth("u-manager1"))
+    assert (first.json()["next_level"], first.json()["decisions"][0]["decided_by"]) == \
+        ("senior_check", "u-manager1")
+    rejected = await enr.client.post(f"/v1/attendance-registrations/{r['id']}/reject",
+                                     json={"note": "名额已满"}, headers=enr.auth("u-director1"))
+    assert (rejected.json()["status"], rejected.json()["next_level"]) == ("rejected", None)
+    roster = await enr.client.get(f"/v1/terms/{klass['term_id']}/roster",
+                                  headers=enr.auth("u-director1"))
+    assert roster.json() == {"items": [], "next_cursor": None}
+    assert_problem(await enr.client.get(f"/v1/terms/{klass['term_id']}/roster",
+                                        headers=enr.auth("u-alice")),
+                   403, "enrollment-roster-denied")

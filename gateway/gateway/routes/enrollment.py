@@ -624,3 +624,143 @@ async def renew_enrollment(enrollment_id: PathId, body: RenewBody, request: Requ
                                                   discount_fen=body.discount_fen,
                                                   deposit_fen=body.deposit_fen),
                         lambda r: order_json(r.order), status=201)
+
+
+# --- attendance registrations ----------------------------------------------------------------
+
+class RegistrationBody(StrictBody):
+    term_id: _ID
+    customer_id: _ID
+    card: Literal["new", "retrain", "trial"]
+    enrollment_id: _ID | None = Field(default=None, description=(
+        "the enrollment to attend on; else the customer's enrollment with hours left"))
+    note: MultilineText = Field(default="", max_length=500)
+
+
+class DecisionOut(BaseModel):
+    level_name: str
+    decision: str
+    decided_by: str
+    note: str
+    decided_at: dt.datetime | None
+
+
+class RegistrationOut(BaseModel):
+    id: str
+    term_id: str
+    campus_id: str
+    customer_id: str
+    enrollment_id: str | None
+    card: Literal["new", "retrain", "trial"]
+    requested_card: str
+    seller_id: str
+    status: Literal["pending", "approved", "rejected", "withdrawn"]
+    next_level: str | None
+    remaining_hours: int
+    created_at: dt.datetime | None
+    note: str
+    decisions: list[DecisionOut]
+    warning: str | None = None
+    warning_zh: str | None = None
+
+
+class RosterEntryOut(BaseModel):
+    registration_id: str
+    customer_id: str
+    enrollment_id: str | None
+    card: str
+    seller_id: str
+
+
+def registration_json(r: pb.AttendanceRegistration, warning: str = "",
+                      warning_zh: str = "") -> dict:
+    return {"id": r.id, "term_id": r.term_id, "campus_id": r.campus_id,
+            "customer_id": r.customer_id, "enrollment_id": r.enrollment_id or None,
+            "card": r.card, "requested_card": r.requested_card, "seller_id": r.seller_id,
+            "status": r.status, "next_level": r.next_level or None,
+            "remaining_hours": r.remaining_hours, "created_at": _ts(r, "created_at"),
+            "note": r.note,
+            "decisions": [{"level_name": d.level_name, "decision": d.decision,
+                           "decided_by": d.decided_by, "note": d.note,
+                           "decided_at": _ts(d, "decided_at")} for d in r.decisions],
+            "warning": warning or None, "warning_zh": warning_zh or None}
+
+
+def _registration_answer(r: pb.AttendanceRegistrationResponse) -> dict:
+    return registration_json(r.registration, r.warning, r.warning_zh)
+
+
+@router.post("/v1/attendance-registrations", name="attendance_registrations.create",
+             status_code=201, response_model=RegistrationOut)
+async def create_registration(body: RegistrationBody, request: Request, auth: Auth, ctx: Ctx,
+                              rt: Runtime):
+    """Register a customer for a term (上课登记) on the new / retrain / trial card; then
+    department review → senior check → customer-service recheck → finance check. A
+    customer with no lesson hours left goes on the retraining card instead of new training
+    (`warning` / `warning_zh` say so)."""
+    ctx.target("attendance_registration")
+    return await _write(request, auth, ctx, rt, body, "CreateAttendanceRegistration",
+                        pb.CreateAttendanceRegistrationRequest(
+                            term_id=body.term_id, customer_id=body.customer_id,
+                            card=body.card, enrollment_id=body.enrollment_id or "",
+                            note=body.note),
+                        _registration_answer, status=201, created="attendance_registration")
+
+
+@router.get("/v1/attendance-registrations", name="attendance_registrations.list",
+            response_model=Page[RegistrationOut])
+async def list_registrations(request: Request, auth: Auth, ctx: Ctx, limit: Limit = 100,
+                             cursor: Cursor = None, term_id: QueryId = None,
+                             status: Literal["pending", "approved", "rejected"] | None = None,
+                             waiting_for_me: bool = False) -> dict:
+    """Registrations in the caller's scope; `waiting_for_me`: those whose next level the
+    caller decides (their to-do list)."""
+    ctx.target("attendance_registration")
+    response = await _read(request, auth, ctx, "ListAttendanceRegistrations",
+                           pb.ListAttendanceRegistrationsRequest(
+                               page_size=limit, page_token=cursor or "",
+                               term_id=term_id or "", status=status or "",
+                               waiting_for_me=waiting_for_me))
+    return _page([registration_json(r) for r in response.registrations], response)
+
+
+@router.get("/v1/attendance-registrations/{registration_id}",
+            name="attendance_registrations.get", response_model=RegistrationOut)
+async def get_registration(registration_id: PathId, request: Request, auth: Auth,
+                           ctx: Ctx) -> dict:
+    ctx.target("attendance_registration", registration_id)
+    response = await _read(request, auth, ctx, "GetAttendanceRegistration",
+                           pb.GetAttendanceRegistrationRequest(registration_id=registration_id))
+    return _registration_answer(response)
+
+
+def _decision_route(action: str, approve: bool) -> None:
+    async def decide(registration_id: PathId, body: DecisionBody, request: Request,
+                     auth: Auth, ctx: Ctx, rt: Runtime):
+        ctx.target("attendance_registration", registration_id)
+        return await _write(request, auth, ctx, rt, body, "DecideAttendanceRegistration",
+                            pb.DecideAttendanceRegistrationRequest(
+                                registration_id=registration_id, approve=approve,
+                                note=body.note), _registration_answer)
+    decide.__doc__ = f"{action.capitalize()} the registration at its next level (in order; " \
+        "never one's own, never two levels of one)."
+    router.add_api_route(f"/v1/attendance-registrations/{{registration_id}}/{action}", decide,
+                         methods=["POST"], name=f"attendance_registrations.{action}",
+                         response_model=RegistrationOut)
+
+
+_decision_route("approve", True)
+_decision_route("reject", False)
+
+
+@router.get("/v1/terms/{term_id}/roster", name="terms.roster.get",
+            response_model=Page[RosterEntryOut])
+async def get_roster(term_id: PathId, request: Request, auth: Auth, ctx: Ctx,
+                     limit: Limit = 100, cursor: Cursor = None) -> dict:
+    """The term's roster: its approved registrations (conference staff see it whole)."""
+    ctx.target("term", term_id)
+    response = await _read(request, auth, ctx, "GetTermRoster", pb.GetTermRosterRequest(
+        term_id=term_id, page_size=limit, page_token=cursor or ""))
+    return _page([{"registration_id": e.registration_id, "customer_id": e.customer_id,
+                   "enrollment_id": e.enrollment_id or None, "card": e.card,
+                   "seller_id": e.seller_id} for e in response.entries], response)

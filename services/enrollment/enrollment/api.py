@@ -16,7 +16,17 @@ from kit.db import Database
 from kit.errors import InvalidArgument
 from kit.grpc_context import idempotency_key
 
-from . import access, catalogue, convert, enrollments, lists, orders, rules, scope
+from . import (
+    access,
+    catalogue,
+    convert,
+    enrollments,
+    lists,
+    orders,
+    registrations,
+    rules,
+    scope,
+)
 from . import models as m
 from .settings import EnrollmentSettings, load
 
@@ -316,6 +326,64 @@ class EnrollmentServicer(pb_grpc.EnrollmentServiceServicer):
                 discount_limit_bp=self.settings.discount_limit_bp, chain=self.discounts)
             return pb.PlaceOrderResponse(order=convert.order(order))
         return self._once("RenewEnrollment", request, pb.PlaceOrderResponse, caller, apply)
+
+    # ---- attendance registrations -----------------------------------------------------
+    @staticmethod
+    def _registration_response(s, row, choice=None) -> pb.AttendanceRegistrationResponse:
+        return pb.AttendanceRegistrationResponse(
+            registration=convert.registration(row, registrations.approval(s, row)),
+            warning=choice.warning if choice else "",
+            warning_zh=choice.warning_zh if choice else "")
+
+    def CreateAttendanceRegistration(self, request, context):
+        caller = access.seller(self.settings.seller_roles)
+
+        def apply(s):
+            row, choice = registrations.create(
+                s, caller, term_id=request.term_id, customer_id=request.customer_id,
+                card=request.card, enrollment_id=request.enrollment_id, note=request.note)
+            return self._registration_response(s, row, choice)
+        return self._once("CreateAttendanceRegistration", request,
+                          pb.AttendanceRegistrationResponse, caller, apply)
+
+    def GetAttendanceRegistration(self, request, context):
+        caller = access.caller()
+        with self.db.session() as s:
+            row = registrations.get(s, caller, request.registration_id)
+            return self._registration_response(s, row)
+
+    def ListAttendanceRegistrations(self, request, context):
+        caller = access.caller()
+        with self.db.session() as s:
+            stmt = registrations.listing(caller, request.term_id, request.status,
+                                         request.waiting_for_me)
+            page = lists.registrations(s, stmt, request.term_id, request.status,
+                                       request.waiting_for_me, request.page_size,
+                                       request.page_token)
+            return pb.ListAttendanceRegistrationsResponse(
+                registrations=[convert.registration(r, registrations.approval(s, r))
+                               for r in page.rows], next_page_token=page.next_token)
+
+    def DecideAttendanceRegistration(self, request, context):
+        caller = access.caller()
+
+        def apply(s):
+            row = registrations.get(s, caller, request.registration_id)
+            registrations.decide(s, caller, row, approve=request.approve, note=request.note)
+            return self._registration_response(s, row)
+        return self._once("DecideAttendanceRegistration", request,
+                          pb.AttendanceRegistrationResponse, caller, apply)
+
+    def GetTermRoster(self, request, context):
+        caller = access.require(registrations.ROSTER_ROLES, "you may not read rosters",
+                                "您无权查看花名册", "enrollment.roster_denied")
+        with self.db.session() as s:
+            term = scope.row(s, caller, m.Term, request.term_id, "term", "期")
+            page = lists.roster(s, registrations.roster(caller, term), term.id,
+                                request.page_size, request.page_token)
+            return pb.GetTermRosterResponse(
+                entries=[convert.roster_entry(r) for r in page.rows],
+                next_page_token=page.next_token)
 
 
 def _ratios(messages) -> list[rules.Ratio]:

@@ -70,3 +70,22 @@ def enrollment(e: m.Enrollment) -> pb.Enrollment:
         seller_id=e.seller_id, status=e.status, purchased_hours=e.purchased_hours,
         consumed_hours=e.consumed_hours, remaining_hours=e.purchased_hours - e.consumed_hours,
         price_fen=e.price_fen, confirmed_at=_ts(e.confirmed_at))
+
+
+def registration(r: m.AttendanceRegistration, approval) -> pb.AttendanceRegistration:
+    return pb.AttendanceRegistration(
+        id=r.id, term_id=r.term_id, campus_id=r.campus_id, customer_id=r.customer_id,
+        enrollment_id=r.enrollment_id or "", card=r.card, requested_card=r.requested_card,
+        seller_id=r.seller_id, status=r.status,
+        next_level=approval.next_level.name if approval.next_level else "",
+        remaining_hours=r.remaining_hours, created_at=_ts(r.created_at), note=r.note,
+        decisions=[pb.ApprovalDecision(level_name=d.level_name, decision=d.decision,
+                                       decided_by=d.decided_by, note=d.note,
+                                       decided_at=_ts(d.decided_at))
+                   for d in approval.decisions])
+
+
+def roster_entry(r: m.AttendanceRegistration) -> pb.RosterEntry:
+    return pb.RosterEntry(registration_id=r.id, customer_id=r.customer_id,
+                          enrollment_id=r.enrollment_id or "", card=r.card,
+                          seller_id=r.seller_id)

@@ -73,3 +73,14 @@ def enrollments(s: Session, caller: Caller | None, customer_id: str, status: str
         stmt = stmt.where(m.Enrollment.status == status)
     return _page(s, stmt, (m.Enrollment.confirmed_at, m.Enrollment.id), size, token,
                  f"enrollments:{customer_id}:{status}")
+
+
+def registrations(s: Session, stmt, term_id: str, status: str, mine: bool, size: int,
+                  token: str) -> pagination.Page:
+    return _page(s, stmt, (m.AttendanceRegistration.created_at, m.AttendanceRegistration.id),
+                 size, token, f"registrations:{term_id}:{status}:{int(mine)}")
+
+
+def roster(s: Session, stmt, term_id: str, size: int, token: str) -> pagination.Page:
+    return _page(s, stmt, (m.AttendanceRegistration.created_at, m.AttendanceRegistration.id),
+                 size, token, f"roster:{term_id}")

@@ -192,3 +192,27 @@ class EnrollmentChange(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     changed_by: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AttendanceRegistration(Base):
+    """A customer put on a term's roster (上课登记) on one card (new / retrain / trial),
+    approved level by level (kit.approval_chain); placed in the org tree like its seller."""
+    __tablename__ = "attendance_registrations"
+    __table_args__ = (Index("ix_attendance_registrations_term_created_id", "term_id",
+                            "created_at", "id"),
+                      Index("ix_attendance_registrations_created_id", "created_at", "id"))
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    term_id: Mapped[str] = mapped_column(ForeignKey("terms.id"))
+    campus_id: Mapped[str] = mapped_column(ForeignKey("campuses.id"))
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    enrollment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    card: Mapped[str] = mapped_column(String(16))  # new | retrain | trial
+    requested_card: Mapped[str] = mapped_column(String(16))
+    seller_id: Mapped[str] = mapped_column(String(64), index=True)
+    seller_department_id: Mapped[str | None] = mapped_column(String(64), nullable=True,
+                                                             index=True)
+    seller_region_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    status: Mapped[str] = mapped_column(String(16))  # pending | approved | rejected
+    remaining_hours: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -201,3 +201,31 @@ def renew(status: str, hours: int) -> ChangeEffect:
         raise InvalidArgument("lesson_hours must be positive", reason="invalid.lesson_hours",
                               message_zh="课时数须为正整数")
     return ChangeEffect(status, "renewed", hours)
+
+
+# --- attendance registrations (上课登记) ---------------------------------------------------
+
+CARDS = ("new", "retrain", "trial")
+
+
+@dataclasses.dataclass(frozen=True)
+class CardChoice:
+    card: str
+    warning: str = ""
+    warning_zh: str = ""
+
+
+def card_for(requested: str, remaining_hours: int) -> CardChoice:
+    """The card a registration goes on. The new-training card needs lesson hours left: a
+    customer without any is registered on the retraining card instead, with a warning the
+    seller sees."""
+    if requested not in CARDS:
+        raise InvalidArgument("card must be new, retrain or trial", reason="invalid.card",
+                              message_zh="登记卡须为 new（新训）、retrain（复训）或 trial（试听）")
+    if requested == "new" and remaining_hours <= 0:
+        return CardChoice(
+            "retrain",
+            "The customer has no lesson hours left, so they cannot be registered for new "
+            "training: registered on the retraining card instead.",
+            "该客户课时余额为 0，不能登记新训，已改为登记复训。")
+    return CardChoice(requested)

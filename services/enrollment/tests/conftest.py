@@ -140,3 +140,11 @@ def new_class(api_: Api, course_id: str, *, campus: str = "c-north", capacity: i
         as_).term
     return api_("CreateClass", pb.CreateClassRequest(class_=pb.Class(
         term_id=term.id, course_id=course_id, name="班", capacity=capacity)), as_).class_
+
+
+REGISTRATION_EXTRA = {
+    "finance": ("u-finance", "finance", "own", "r-north", "d-fin"),
+    "conference": ("u-conf", "conference_staff", "current_term", "r-north", None),
+    "conference-s": ("u-conf-s", "conference_staff", "current_term", "r-south", None),
+}
+CALLERS.update(REGISTRATION_EXTRA)

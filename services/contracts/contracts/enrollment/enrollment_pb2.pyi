@@ -558,3 +558,143 @@ class RenewEnrollmentRequest(_message.Message):
     discount_fen: int
     deposit_fen: int
     def __init__(self, enrollment_id: _Optional[str] = ..., lesson_hours: _Optional[int] = ..., discount_fen: _Optional[int] = ..., deposit_fen: _Optional[int] = ...) -> None: ...
+
+class ApprovalDecision(_message.Message):
+    __slots__ = ("level_name", "decision", "decided_by", "note", "decided_at")
+    LEVEL_NAME_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    level_name: str
+    decision: str
+    decided_by: str
+    note: str
+    decided_at: _timestamp_pb2.Timestamp
+    def __init__(self, level_name: _Optional[str] = ..., decision: _Optional[str] = ..., decided_by: _Optional[str] = ..., note: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AttendanceRegistration(_message.Message):
+    __slots__ = ("id", "term_id", "campus_id", "customer_id", "enrollment_id", "card", "requested_card", "seller_id", "status", "next_level", "remaining_hours", "created_at", "decisions", "note")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TERM_ID_FIELD_NUMBER: _ClassVar[int]
+    CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    ENROLLMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_CARD_FIELD_NUMBER: _ClassVar[int]
+    SELLER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_HOURS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    term_id: str
+    campus_id: str
+    customer_id: str
+    enrollment_id: str
+    card: str
+    requested_card: str
+    seller_id: str
+    status: str
+    next_level: str
+    remaining_hours: int
+    created_at: _timestamp_pb2.Timestamp
+    decisions: _containers.RepeatedCompositeFieldContainer[ApprovalDecision]
+    note: str
+    def __init__(self, id: _Optional[str] = ..., term_id: _Optional[str] = ..., campus_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., enrollment_id: _Optional[str] = ..., card: _Optional[str] = ..., requested_card: _Optional[str] = ..., seller_id: _Optional[str] = ..., status: _Optional[str] = ..., next_level: _Optional[str] = ..., remaining_hours: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decisions: _Optional[_Iterable[_Union[ApprovalDecision, _Mapping]]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class CreateAttendanceRegistrationRequest(_message.Message):
+    __slots__ = ("term_id", "customer_id", "card", "enrollment_id", "note")
+    TERM_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    ENROLLMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    term_id: str
+    customer_id: str
+    card: str
+    enrollment_id: str
+    note: str
+    def __init__(self, term_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., card: _Optional[str] = ..., enrollment_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class AttendanceRegistrationResponse(_message.Message):
+    __slots__ = ("registration", "warning", "warning_zh")
+    REGISTRATION_FIELD_NUMBER: _ClassVar[int]
+    WARNING_FIELD_NUMBER: _ClassVar[int]
+    WARNING_ZH_FIELD_NUMBER: _ClassVar[int]
+    registration: AttendanceRegistration
+    warning: str
+    warning_zh: str
+    def __init__(self, registration: _Optional[_Union[AttendanceRegistration, _Mapping]] = ..., warning: _Optional[str] = ..., warning_zh: _Optional[str] = ...) -> None: ...
+
+class GetAttendanceRegistrationRequest(_message.Message):
+    __slots__ = ("registration_id",)
+    REGISTRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    registration_id: str
+    def __init__(self, registration_id: _Optional[str] = ...) -> None: ...
+
+class ListAttendanceRegistrationsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "term_id", "status", "waiting_for_me")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TERM_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    WAITING_FOR_ME_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    term_id: str
+    status: str
+    waiting_for_me: bool
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., term_id: _Optional[str] = ..., status: _Optional[str] = ..., waiting_for_me: _Optional[bool] = ...) -> None: ...
+
+class ListAttendanceRegistrationsResponse(_message.Message):
+    __slots__ = ("registrations", "next_page_token")
+    REGISTRATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    registrations: _containers.RepeatedCompositeFieldContainer[AttendanceRegistration]
+    next_page_token: str
+    def __init__(self, registrations: _Optional[_Iterable[_Union[AttendanceRegistration, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DecideAttendanceRegistrationRequest(_message.Message):
+    __slots__ = ("registration_id", "approve", "note")
+    REGISTRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    APPROVE_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    registration_id: str
+    approve: bool
+    note: str
+    def __init__(self, registration_id: _Optional[str] = ..., approve: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
+
+class RosterEntry(_message.Message):
+    __slots__ = ("registration_id", "customer_id", "enrollment_id", "card", "seller_id")
+    REGISTRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    ENROLLMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    SELLER_ID_FIELD_NUMBER: _ClassVar[int]
+    registration_id: str
+    customer_id: str
+    enrollment_id: str
+    card: str
+    seller_id: str
+    def __init__(self, registration_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., enrollment_id: _Optional[str] = ..., card: _Optional[str] = ..., seller_id: _Optional[str] = ...) -> None: ...
+
+class GetTermRosterRequest(_message.Message):
+    __slots__ = ("term_id", "page_size", "page_token")
+    TERM_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    term_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, term_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class GetTermRosterResponse(_message.Message):
+    __slots__ = ("entries", "next_page_token")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[RosterEntry]
+    next_page_token: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[RosterEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

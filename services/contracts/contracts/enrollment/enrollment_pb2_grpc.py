@@ -164,6 +164,31 @@ class EnrollmentServiceStub:
                 request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.RenewEnrollmentRequest.SerializeToString,
                 response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.PlaceOrderResponse.FromString,
                 _registered_method=True)
+        self.CreateAttendanceRegistration = channel.unary_unary(
+                '/crm.enrollment.v1.EnrollmentService/CreateAttendanceRegistration',
+                request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.CreateAttendanceRegistrationRequest.SerializeToString,
+                response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.FromString,
+                _registered_method=True)
+        self.GetAttendanceRegistration = channel.unary_unary(
+                '/crm.enrollment.v1.EnrollmentService/GetAttendanceRegistration',
+                request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetAttendanceRegistrationRequest.SerializeToString,
+                response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.FromString,
+                _registered_method=True)
+        self.ListAttendanceRegistrations = channel.unary_unary(
+                '/crm.enrollment.v1.EnrollmentService/ListAttendanceRegistrations',
+                request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsRequest.SerializeToString,
+                response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsResponse.FromString,
+                _registered_method=True)
+        self.DecideAttendanceRegistration = channel.unary_unary(
+                '/crm.enrollment.v1.EnrollmentService/DecideAttendanceRegistration',
+                request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.DecideAttendanceRegistrationRequest.SerializeToString,
+                response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.FromString,
+                _registered_method=True)
+        self.GetTermRoster = channel.unary_unary(
+                '/crm.enrollment.v1.EnrollmentService/GetTermRoster',
+                request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterRequest.SerializeToString,
+                response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterResponse.FromString,
+                _registered_method=True)
 
 
 class EnrollmentServiceServicer:
@@ -333,6 +358,38 @@ class EnrollmentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateAttendanceRegistration(self, request, context):
+        """Attendance registrations (上课登记) for a term on the new / retrain / trial cards,
+        approved in four levels; the approved ones are the term's roster.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAttendanceRegistration(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAttendanceRegistrations(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideAttendanceRegistration(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTermRoster(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EnrollmentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -465,6 +522,31 @@ def add_EnrollmentServiceServicer_to_server(servicer, server):
                     servicer.RenewEnrollment,
                     request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.RenewEnrollmentRequest.FromString,
                     response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.PlaceOrderResponse.SerializeToString,
+            ),
+            'CreateAttendanceRegistration': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAttendanceRegistration,
+                    request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.CreateAttendanceRegistrationRequest.FromString,
+                    response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.SerializeToString,
+            ),
+            'GetAttendanceRegistration': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAttendanceRegistration,
+                    request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetAttendanceRegistrationRequest.FromString,
+                    response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.SerializeToString,
+            ),
+            'ListAttendanceRegistrations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAttendanceRegistrations,
+                    request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsRequest.FromString,
+                    response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsResponse.SerializeToString,
+            ),
+            'DecideAttendanceRegistration': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideAttendanceRegistration,
+                    request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.DecideAttendanceRegistrationRequest.FromString,
+                    response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.SerializeToString,
+            ),
+            'GetTermRoster': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTermRoster,
+                    request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterRequest.FromString,
+                    response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1169,6 +1251,141 @@ class EnrollmentService:
             '/crm.enrollment.v1.EnrollmentService/RenewEnrollment',
             crm_dot_enrollment_dot_v1_dot_enrollment__pb2.RenewEnrollmentRequest.SerializeToString,
             crm_dot_enrollment_dot_v1_dot_enrollment__pb2.PlaceOrderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAttendanceRegistration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.enrollment.v1.EnrollmentService/CreateAttendanceRegistration',
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.CreateAttendanceRegistrationRequest.SerializeToString,
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAttendanceRegistration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.enrollment.v1.EnrollmentService/GetAttendanceRegistration',
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetAttendanceRegistrationRequest.SerializeToString,
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAttendanceRegistrations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.enrollment.v1.EnrollmentService/ListAttendanceRegistrations',
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsRequest.SerializeToString,
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideAttendanceRegistration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.enrollment.v1.EnrollmentService/DecideAttendanceRegistration',
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.DecideAttendanceRegistrationRequest.SerializeToString,
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTermRoster(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.enrollment.v1.EnrollmentService/GetTermRoster',
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterRequest.SerializeToString,
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -114,3 +114,15 @@ def test_transfer_into_the_same_class_and_renew_without_hours():
     assert same.value.reason == "enrollment.same_class"
     with pytest.raises(InvalidArgument):
         rules.renew("active", 0)
+
+
+def test_the_new_training_card_needs_hours_left():
+    assert rules.card_for("new", 5) == rules.CardChoice("new")
+    forced = rules.card_for("new", 0)
+    assert forced.card == "retrain"
+    assert "no lesson hours left" in forced.warning and "不能登记新训" in forced.warning_zh
+    assert rules.card_for("retrain", 0) == rules.CardChoice("retrain")
+    assert rules.card_for("trial", 0) == rules.CardChoice("trial")
+    with pytest.raises(InvalidArgument) as refused:
+        rules.card_for("vip", 3)
+    assert refused.value.reason == "invalid.card"
