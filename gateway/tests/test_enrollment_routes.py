@@ -267,3 +267,63 @@ async def test_attendance_registration_routes(enr):
     assert_problem(await enr.client.get(f"/v1/terms/{klass['term_id']}/roster",
                                         headers=enr.auth("u-alice")),
                    403, "enrollment-roster-denied")
+
+
+async def test_sign_in_and_invitation_routes(enr):
+    from enrollment import registrations
+    from kit.caller import Caller, DataScope
+
+    course = await _course(enr, lesson_hours=10)
+    klass = await _class(enr, course["id"])
+    order = (await enr.client.post("/v1/orders", headers=enr.auth("u-alice"), json={
+        "kind": "class", "customer_id": _customer(), "class_id": klass["id"],
+        "campus_id": "c-bj"})).json()
+    _pay(enr.db, order)
+    id_card = "110105198001010016"
+    created = (await enr.client.post("/v1/attendance-registrations", headers=enr.auth("u-alice"),
+                                     json={"term_id": klass["term_id"], "card": "new",
+                                           "customer_id": order["customer_id"]})).json()
+    assert (created["card"], created["remaining_hours"]) == ("new", 10)
+    # the fake directory has no customer-service or finance user: their levels in-process
+    with enr.db.session() as s:
+        from enrollment import models as m
+        row = s.get(m.AttendanceRegistration, created["id"])
+        from enrollment import personal_ids
+        row.id_card_digest = personal_ids.digest(id_card, EnrollmentSettings().id_card_digest_key)
+        for user, role in (("u-mgr", "department_manager"), ("u-dir", "director"),
+                           ("u-cs", "customer_service"), ("u-fin", "finance")):
+            registrations.decide(s, Caller(user, user, (role,), None, None, None,
+                                           DataScope.ALL), row, approve=True, note="")
+    bad = await enr.client.post("/v1/sign-ins", headers=enr.auth("u-admin"), json={
+        "term_id": klass["term_id"], "session_id": "s-1", "lesson_hours": 2,
+        "id_card_number": "110105198001010017"})
+    assert_problem(bad, 422, "invalid-id-card-number")
+    assert "110105198001010017" not in bad.text
+    body = {"term_id": klass["term_id"], "session_id": "s-1", "lesson_hours": 2,
+            "id_card_number": id_card}
+    key = {"Idempotency-Key": f"sign-{uuid.uuid4().hex}"}
+    signed = await enr.client.post("/v1/sign-ins", json=body,
+                                   headers={**enr.auth("u-admin"), **key})
+    assert signed.status_code == 200, signed.text
+    assert (signed.json()["already_signed_in"], signed.json()["remaining_hours"],
+            signed.json()["registration"]["invitation_stage"]) == (False, 8, "signed_in")
+    assert id_card not in signed.text
+    replay = await enr.client.post("/v1/sign-ins", json=body,
+                                   headers={**enr.auth("u-admin"), **key})
+    assert replay.json() == signed.json()
+    again = await enr.client.post("/v1/sign-ins", json=body, headers=enr.auth("u-admin"))
+    assert (again.json()["attendance_id"], again.json()["already_signed_in"]) == \
+        (signed.json()["attendance_id"], True)
+    assert_problem(await enr.client.post("/v1/sign-ins", json=body, headers=enr.auth("u-alice")),
+                   403, "enrollment-desk-only")
+    # the invitation sits in u-cs's queue only
+    mine = await enr.client.get("/v1/invitations", headers=enr.auth("u-admin"))
+    assert mine.json() == {"items": [], "next_cursor": None}
+    assert_problem(await enr.client.post(f"/v1/invitations/{created['id']}/advance",
+                                         json={"stage": "attended"}, headers=enr.auth("u-admin")),
+                   404, "enrollment-invitation-not-found")
+    for bad_number in ("1101051980010100", "11010519800101001A"):
+        refused = await enr.client.post("/v1/sign-ins", headers=enr.auth("u-admin"),
+                                        json={**body, "id_card_number": bad_number})
+        assert_problem(refused, 422, "validation-failed")
+        assert bad_number not in refused.text

@@ -660,6 +660,9 @@ class RegistrationOut(BaseModel):
     created_at: dt.datetime | None
     note: str
     decisions: list[DecisionOut]
+    invitation_stage: Literal["not_attended", "invited", "prepared", "signed_in",
+                              "attended"] | None
+    invitation_owner_id: str | None
     warning: str | None = None
     warning_zh: str | None = None
 
@@ -683,6 +686,8 @@ def registration_json(r: pb.AttendanceRegistration, warning: str = "",
             "decisions": [{"level_name": d.level_name, "decision": d.decision,
                            "decided_by": d.decided_by, "note": d.note,
                            "decided_at": _ts(d, "decided_at")} for d in r.decisions],
+            "invitation_stage": r.invitation_stage or None,
+            "invitation_owner_id": r.invitation_owner_id or None,
             "warning": warning or None, "warning_zh": warning_zh or None}
 
 
@@ -764,3 +769,68 @@ async def get_roster(term_id: PathId, request: Request, auth: Auth, ctx: Ctx,
     return _page([{"registration_id": e.registration_id, "customer_id": e.customer_id,
                    "enrollment_id": e.enrollment_id or None, "card": e.card,
                    "seller_id": e.seller_id} for e in response.entries], response)
+
+
+# --- invitations and sign-in -----------------------------------------------------------------
+
+InvitationStage = Literal["not_attended", "invited", "prepared", "signed_in", "attended"]
+
+
+class AdvanceBody(StrictBody):
+    stage: Literal["invited", "prepared", "attended"]
+
+
+class SignInBody(StrictBody):
+    term_id: _ID
+    session_id: _ID
+    id_card_number: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9Xx]$", description=(
+        "the 18-character mainland ID card number (GB 11643; the check digit is verified)"))]
+    lesson_hours: _HOURS = Field(description="the session's lesson hours")
+
+
+class SignInOut(BaseModel):
+    registration: RegistrationOut
+    attendance_id: str | None
+    already_signed_in: bool
+    remaining_hours: int
+
+
+@router.get("/v1/invitations", name="invitations.list", response_model=Page[RegistrationOut])
+async def list_invitations(request: Request, auth: Auth, ctx: Ctx, limit: Limit = 100,
+                           cursor: Cursor = None, stage: InvitationStage | None = None) -> dict:
+    """The caller's own invitation queue: approved registrations they rechecked, by stage
+    (not attended → invited → prepared → signed in → attended)."""
+    ctx.target("invitation")
+    response = await _read(request, auth, ctx, "ListInvitations", pb.ListInvitationsRequest(
+        page_size=limit, page_token=cursor or "", stage=stage or ""))
+    return _page([registration_json(r) for r in response.registrations], response)
+
+
+@router.post("/v1/invitations/{registration_id}/advance", name="invitations.advance",
+             response_model=RegistrationOut)
+async def advance_invitation(registration_id: PathId, body: AdvanceBody, request: Request,
+                             auth: Auth, ctx: Ctx, rt: Runtime):
+    """One step on (invited, prepared; attended after signing in); only the queue's owner."""
+    ctx.target("invitation", registration_id)
+    return await _write(request, auth, ctx, rt, body, "AdvanceInvitation",
+                        pb.AdvanceInvitationRequest(registration_id=registration_id,
+                                                    stage=body.stage), _registration_answer)
+
+
+@router.post("/v1/sign-ins", name="sign_ins.create", response_model=SignInOut)
+async def create_sign_in(body: SignInBody, request: Request, auth: Auth, ctx: Ctx):
+    """Sign in by ID card number at the desk: records the attendance once per (enrollment,
+    session). The Idempotency-Key goes to the service alone, which fingerprints the request
+    with a keyed digest of the number (the gateway's own replay store would hash the bare
+    number)."""
+    ctx.target("sign_in")
+    key = idempotency_key(request)
+    response = await client_of(request).call("SignIn", pb.SignInRequest(
+        term_id=body.term_id, session_id=body.session_id,
+        id_card_number=body.id_card_number, lesson_hours=body.lesson_hours),
+        forward_metadata(ctx, auth, key))
+    ctx.target("attendance", response.attendance_id)
+    return {"registration": registration_json(response.registration),
+            "attendance_id": response.attendance_id or None,
+            "already_signed_in": response.already_signed_in,
+            "remaining_hours": response.remaining_hours}

@@ -23,9 +23,11 @@ from . import (
     enrollments,
     lists,
     orders,
+    personal_ids,
     registrations,
     rules,
     scope,
+    sign_ins,
 )
 from . import models as m
 from .settings import EnrollmentSettings, load
@@ -40,13 +42,17 @@ class EnrollmentServicer(pb_grpc.EnrollmentServiceServicer):
         self.discounts = orders.discount_chain(settings.discount_approver_roles)
 
     # ---- helpers ---------------------------------------------------------------------
-    def _once(self, method: str, request, response_type, caller: Caller, apply):
+    def _once(self, method: str, request, response_type, caller: Caller, apply, *,
+              personal: tuple[str, ...] = (), personal_digest: str = ""):
         """`apply(session)` once per idempotency key: the same key + request from the same
-        caller → the stored response; another request under the key → error."""
+        caller → the stored response; another request under the key → error. Personal
+        fields (an ID number) are left out of the fingerprint, their keyed digest put in."""
         key = idempotency_key() or getattr(request, "idempotency_key", "")
-        print_ = idempotency.fingerprint([caller.user_id, idempotency.protobuf_fingerprint(
-            request, exclude=("idempotency_key",) if hasattr(request, "idempotency_key")
-            else ())])
+        exclude = (*personal, *(("idempotency_key",) if hasattr(request, "idempotency_key")
+                                else ()))
+        print_ = idempotency.fingerprint([caller.user_id, personal_digest,
+                                          idempotency.protobuf_fingerprint(request,
+                                                                           exclude=exclude)])
         return idempotency.run_once(self.db, key, method, print_, apply,
                                     idempotency.protobuf_codec(response_type))
 
@@ -337,14 +343,18 @@ class EnrollmentServicer(pb_grpc.EnrollmentServiceServicer):
 
     def CreateAttendanceRegistration(self, request, context):
         caller = access.seller(self.settings.seller_roles)
+        digest = personal_ids.digest(request.id_card_number, self.settings.id_card_digest_key) \
+            if request.id_card_number else None
 
         def apply(s):
             row, choice = registrations.create(
                 s, caller, term_id=request.term_id, customer_id=request.customer_id,
-                card=request.card, enrollment_id=request.enrollment_id, note=request.note)
+                card=request.card, enrollment_id=request.enrollment_id, note=request.note,
+                id_card_digest=digest)
             return self._registration_response(s, row, choice)
         return self._once("CreateAttendanceRegistration", request,
-                          pb.AttendanceRegistrationResponse, caller, apply)
+                          pb.AttendanceRegistrationResponse, caller, apply,
+                          personal=("id_card_number",), personal_digest=digest or "")
 
     def GetAttendanceRegistration(self, request, context):
         caller = access.caller()
@@ -384,6 +394,46 @@ class EnrollmentServicer(pb_grpc.EnrollmentServiceServicer):
             return pb.GetTermRosterResponse(
                 entries=[convert.roster_entry(r) for r in page.rows],
                 next_page_token=page.next_token)
+
+    # ---- invitations and sign-in ------------------------------------------------------
+    def ListInvitations(self, request, context):
+        caller = access.caller()
+        with self.db.session() as s:
+            page = lists.invitations(s, sign_ins.queue(caller, request.stage), request.stage,
+                                     request.page_size, request.page_token)
+            return pb.ListAttendanceRegistrationsResponse(
+                registrations=[convert.registration(r, registrations.approval(s, r))
+                               for r in page.rows], next_page_token=page.next_token)
+
+    def AdvanceInvitation(self, request, context):
+        caller = access.caller()
+
+        def apply(s):
+            row = sign_ins.advance(s, caller, request.registration_id, request.stage)
+            return self._registration_response(s, row)
+        return self._once("AdvanceInvitation", request, pb.AttendanceRegistrationResponse,
+                          caller, apply)
+
+    def SignIn(self, request, context):
+        caller = access.caller()
+        # the number is validated before anything else and never part of a stored record
+        digest = personal_ids.digest(request.id_card_number, self.settings.id_card_digest_key)
+
+        def apply(s):
+            done = sign_ins.sign_in(s, caller, term_id=request.term_id,
+                                    session_id=request.session_id, digest=digest,
+                                    lesson_hours=request.lesson_hours)
+            remaining = 0
+            if done.registration.enrollment_id:
+                e = s.get(m.Enrollment, done.registration.enrollment_id)
+                remaining = e.purchased_hours - e.consumed_hours
+            return pb.SignInResponse(
+                registration=convert.registration(done.registration,
+                                                  registrations.approval(s, done.registration)),
+                attendance_id=done.attendance.id if done.attendance else "",
+                already_signed_in=done.already, remaining_hours=remaining)
+        return self._once("SignIn", request, pb.SignInResponse, caller, apply,
+                          personal=("id_card_number",), personal_digest=digest)
 
 
 def _ratios(messages) -> list[rules.Ratio]:

@@ -79,6 +79,8 @@ def registration(r: m.AttendanceRegistration, approval) -> pb.AttendanceRegistra
         seller_id=r.seller_id, status=r.status,
         next_level=approval.next_level.name if approval.next_level else "",
         remaining_hours=r.remaining_hours, created_at=_ts(r.created_at), note=r.note,
+        invitation_stage=r.invitation_stage or "",
+        invitation_owner_id=r.invitation_owner_id or "",
         decisions=[pb.ApprovalDecision(level_name=d.level_name, decision=d.decision,
                                        decided_by=d.decided_by, note=d.note,
                                        decided_at=_ts(d.decided_at))

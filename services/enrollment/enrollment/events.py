@@ -71,3 +71,14 @@ def enrollment_changed(s: Session, e: m.Enrollment, change: str, hours_delta: in
         "purchased_hours": e.purchased_hours, "consumed_hours": e.consumed_hours,
         "remaining_hours": e.purchased_hours - e.consumed_hours,
         "renewal_order_id": renewal_order_id, "changed_at": iso(at)})
+
+
+ATTENDANCE_RECORDED = "crm.enrollment.attendance.recorded.v1"
+
+
+def attendance_recorded(s: Session, a: m.Attendance, term_id: str | None) -> None:
+    add_event(s, ATTENDANCE_RECORDED, a.enrollment_id, {
+        "attendance_id": a.id, "enrollment_id": a.enrollment_id, "customer_id": a.customer_id,
+        "session_id": a.session_id, "term_id": term_id, "lesson_hours": a.lesson_hours,
+        "status": a.status, "counts_as_consumed": a.counts_as_consumed, "method": a.method,
+        "attended_at": iso(a.attended_at)})

@@ -84,3 +84,8 @@ def registrations(s: Session, stmt, term_id: str, status: str, mine: bool, size:
 def roster(s: Session, stmt, term_id: str, size: int, token: str) -> pagination.Page:
     return _page(s, stmt, (m.AttendanceRegistration.created_at, m.AttendanceRegistration.id),
                  size, token, f"roster:{term_id}")
+
+
+def invitations(s: Session, stmt, stage: str, size: int, token: str) -> pagination.Page:
+    return _page(s, stmt, (m.AttendanceRegistration.created_at, m.AttendanceRegistration.id),
+                 size, token, f"invitations:{stage}")

@@ -216,3 +216,28 @@ class AttendanceRegistration(Base):
     remaining_hours: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # a keyed digest of the customer's ID card number (never the number): sign-in finds the
+    # registration by it
+    id_card_digest: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # the invitation pipeline of an approved registration, in its customer-service owner's
+    # queue: not_attended → invited → prepared → signed_in → attended
+    invitation_owner_id: Mapped[str | None] = mapped_column(String(64), nullable=True,
+                                                            index=True)
+    invitation_stage: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class Attendance(Base):
+    """One enrollment's presence at one session (once per (enrollment, session))."""
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("enrollment_id", "session_id"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"))
+    registration_id: Mapped[str] = mapped_column(ForeignKey("attendance_registrations.id"))
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    session_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # attended | absent | leave
+    lesson_hours: Mapped[int] = mapped_column(Integer)
+    counts_as_consumed: Mapped[bool] = mapped_column(Boolean)
+    method: Mapped[str] = mapped_column(String(16))  # id_card | roll_call | card
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    attended_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -9,7 +9,7 @@ from kit import production_check as check
 from kit.grpc_tls import load_tls
 
 from .demo_seed import CAMPUS_IDS as DEMO_CAMPUS_IDS
-from .settings import SERVICE, load
+from .settings import DEVELOPMENT_DIGEST_KEY, SERVICE, load
 
 
 def findings(environ: Mapping[str, str], *,
@@ -24,7 +24,11 @@ def findings(environ: Mapping[str, str], *,
                   {"north": north, "south": south},
                   "the demo campuses", unreachable_is_finding=not starting),
               *check.amqp_findings(settings.amqp_uri, SERVICE)]
-    api = [*shared, *check.internal_token_findings("", environ),
+    digest_key = [] if settings.id_card_digest_key != DEVELOPMENT_DIGEST_KEY else [
+        check.Finding("EDUCRM_ENROLLMENT_ID_CARD_DIGEST_KEY",
+                      "the development key of the ID card digests",
+                      "a long random secret, kept like a password (a k8s Secret)")]
+    api = [*shared, *digest_key, *check.internal_token_findings("", environ),
            *check.tls_findings(load_tls(SERVICE, environ), SERVICE, serves=True, dials=True)]
     return {"enrollment-api": api, "enrollment-worker": shared}
 

@@ -66,7 +66,8 @@ def balance(s: Session, customer_id: str, enrollment_id: str | None) -> tuple[in
 
 
 def create(s: Session, caller: Caller, *, term_id: str, customer_id: str, card: str,
-           enrollment_id: str, note: str) -> tuple[m.AttendanceRegistration, rules.CardChoice]:
+           enrollment_id: str, note: str, id_card_digest: str | None = None
+           ) -> tuple[m.AttendanceRegistration, rules.CardChoice]:
     term = scope.row(s, caller, m.Term, term_id, "term", "期")
     if not customer_id:
         raise FailedPrecondition("customer_id required", reason="invalid.customer_id",
@@ -88,7 +89,8 @@ def create(s: Session, caller: Caller, *, term_id: str, customer_id: str, card: 
         card=choice.card, requested_card=card, seller_id=caller.user_id,
         seller_department_id=caller.department_id, seller_region_id=caller.region_id,
         status=approval_chain.PENDING, remaining_hours=max(remaining, 0),
-        note=check_text(note, "note", multiline=True)[:500], created_at=m.utcnow())
+        note=check_text(note, "note", multiline=True)[:500], created_at=m.utcnow(),
+        id_card_digest=id_card_digest)
     s.add(row)
     s.flush()
     approval_chain.submit(s, CHAIN, row.id, caller, department_id=row.seller_department_id,
@@ -101,6 +103,11 @@ def decide(s: Session, caller: Caller, row: m.AttendanceRegistration, *, approve
     decided = approval_chain.decide(s, CHAIN, row.id, caller, approve=approve,
                                     note=check_text(note, "note", multiline=True))
     row.status = decided.status
+    if decided.status == approval_chain.APPROVED:
+        # the invitation queue of the customer-service person who rechecked it
+        row.invitation_owner_id = next(d.decided_by for d in decided.decisions
+                                       if d.level_name == "service_recheck")
+        row.invitation_stage = rules.PIPELINE[0]
     s.flush()
     return row
 

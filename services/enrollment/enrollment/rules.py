@@ -229,3 +229,22 @@ def card_for(requested: str, remaining_hours: int) -> CardChoice:
             "training: registered on the retraining card instead.",
             "该客户课时余额为 0，不能登记新训，已改为登记复训。")
     return CardChoice(requested)
+
+
+# --- the invitation pipeline -----------------------------------------------------------------
+
+PIPELINE = ("not_attended", "invited", "prepared", "signed_in", "attended")
+
+
+def advance(stage: str, to: str) -> str:
+    """The next stage of an invitation: one step forward; signing in may come from any
+    earlier stage (a walk-in); attended only after signed in."""
+    if to not in PIPELINE:
+        raise InvalidArgument(f"stage must be one of {', '.join(PIPELINE)}",
+                              reason="invalid.stage", message_zh="邀约阶段无效")
+    here, there = PIPELINE.index(stage), PIPELINE.index(to)
+    if there == here + 1 or (to == "signed_in" and here < there):
+        return to
+    raise FailedPrecondition(f"an invitation that is {stage} cannot move to {to}",
+                             reason="enrollment.invitation_stage",
+                             message_zh=f"邀约当前为「{stage}」，不能改为「{to}」")

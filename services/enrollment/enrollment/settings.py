@@ -7,6 +7,7 @@ import dataclasses
 from kit import settings as kit_settings
 
 SERVICE = "enrollment"
+DEVELOPMENT_DIGEST_KEY = "educrm-development-id-card-digest-key"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +34,9 @@ class EnrollmentSettings:
     # Who changes enrollments (transfer, suspend, resume, withdraw) besides their seller.
     enrollment_staff_roles: tuple[str, ...] = ("admin", "general_manager", "director",
                                                "department_manager", "customer_service")
+
+    # The secret of the ID card digests sign-in looks customers up by (personal_ids.py).
+    id_card_digest_key: str = DEVELOPMENT_DIGEST_KEY
 
     @property
     def production(self) -> bool:

@@ -574,7 +574,7 @@ class ApprovalDecision(_message.Message):
     def __init__(self, level_name: _Optional[str] = ..., decision: _Optional[str] = ..., decided_by: _Optional[str] = ..., note: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class AttendanceRegistration(_message.Message):
-    __slots__ = ("id", "term_id", "campus_id", "customer_id", "enrollment_id", "card", "requested_card", "seller_id", "status", "next_level", "remaining_hours", "created_at", "decisions", "note")
+    __slots__ = ("id", "term_id", "campus_id", "customer_id", "enrollment_id", "card", "requested_card", "seller_id", "status", "next_level", "remaining_hours", "created_at", "decisions", "note", "invitation_stage", "invitation_owner_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     TERM_ID_FIELD_NUMBER: _ClassVar[int]
     CAMPUS_ID_FIELD_NUMBER: _ClassVar[int]
@@ -589,6 +589,8 @@ class AttendanceRegistration(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     DECISIONS_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    INVITATION_STAGE_FIELD_NUMBER: _ClassVar[int]
+    INVITATION_OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     term_id: str
     campus_id: str
@@ -603,21 +605,25 @@ class AttendanceRegistration(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     decisions: _containers.RepeatedCompositeFieldContainer[ApprovalDecision]
     note: str
-    def __init__(self, id: _Optional[str] = ..., term_id: _Optional[str] = ..., campus_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., enrollment_id: _Optional[str] = ..., card: _Optional[str] = ..., requested_card: _Optional[str] = ..., seller_id: _Optional[str] = ..., status: _Optional[str] = ..., next_level: _Optional[str] = ..., remaining_hours: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decisions: _Optional[_Iterable[_Union[ApprovalDecision, _Mapping]]] = ..., note: _Optional[str] = ...) -> None: ...
+    invitation_stage: str
+    invitation_owner_id: str
+    def __init__(self, id: _Optional[str] = ..., term_id: _Optional[str] = ..., campus_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., enrollment_id: _Optional[str] = ..., card: _Optional[str] = ..., requested_card: _Optional[str] = ..., seller_id: _Optional[str] = ..., status: _Optional[str] = ..., next_level: _Optional[str] = ..., remaining_hours: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decisions: _Optional[_Iterable[_Union[ApprovalDecision, _Mapping]]] = ..., note: _Optional[str] = ..., invitation_stage: _Optional[str] = ..., invitation_owner_id: _Optional[str] = ...) -> None: ...
 
 class CreateAttendanceRegistrationRequest(_message.Message):
-    __slots__ = ("term_id", "customer_id", "card", "enrollment_id", "note")
+    __slots__ = ("term_id", "customer_id", "card", "enrollment_id", "note", "id_card_number")
     TERM_ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     CARD_FIELD_NUMBER: _ClassVar[int]
     ENROLLMENT_ID_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    ID_CARD_NUMBER_FIELD_NUMBER: _ClassVar[int]
     term_id: str
     customer_id: str
     card: str
     enrollment_id: str
     note: str
-    def __init__(self, term_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., card: _Optional[str] = ..., enrollment_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    id_card_number: str
+    def __init__(self, term_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., card: _Optional[str] = ..., enrollment_id: _Optional[str] = ..., note: _Optional[str] = ..., id_card_number: _Optional[str] = ...) -> None: ...
 
 class AttendanceRegistrationResponse(_message.Message):
     __slots__ = ("registration", "warning", "warning_zh")
@@ -698,3 +704,45 @@ class GetTermRosterResponse(_message.Message):
     entries: _containers.RepeatedCompositeFieldContainer[RosterEntry]
     next_page_token: str
     def __init__(self, entries: _Optional[_Iterable[_Union[RosterEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListInvitationsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "stage")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    stage: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., stage: _Optional[str] = ...) -> None: ...
+
+class AdvanceInvitationRequest(_message.Message):
+    __slots__ = ("registration_id", "stage")
+    REGISTRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    registration_id: str
+    stage: str
+    def __init__(self, registration_id: _Optional[str] = ..., stage: _Optional[str] = ...) -> None: ...
+
+class SignInRequest(_message.Message):
+    __slots__ = ("term_id", "session_id", "id_card_number", "lesson_hours")
+    TERM_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ID_CARD_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    LESSON_HOURS_FIELD_NUMBER: _ClassVar[int]
+    term_id: str
+    session_id: str
+    id_card_number: str
+    lesson_hours: int
+    def __init__(self, term_id: _Optional[str] = ..., session_id: _Optional[str] = ..., id_card_number: _Optional[str] = ..., lesson_hours: _Optional[int] = ...) -> None: ...
+
+class SignInResponse(_message.Message):
+    __slots__ = ("registration", "attendance_id", "already_signed_in", "remaining_hours")
+    REGISTRATION_FIELD_NUMBER: _ClassVar[int]
+    ATTENDANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    ALREADY_SIGNED_IN_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_HOURS_FIELD_NUMBER: _ClassVar[int]
+    registration: AttendanceRegistration
+    attendance_id: str
+    already_signed_in: bool
+    remaining_hours: int
+    def __init__(self, registration: _Optional[_Union[AttendanceRegistration, _Mapping]] = ..., attendance_id: _Optional[str] = ..., already_signed_in: _Optional[bool] = ..., remaining_hours: _Optional[int] = ...) -> None: ...

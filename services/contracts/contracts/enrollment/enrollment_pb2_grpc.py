@@ -189,6 +189,21 @@ class EnrollmentServiceStub:
                 request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterRequest.SerializeToString,
                 response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterResponse.FromString,
                 _registered_method=True)
+        self.ListInvitations = channel.unary_unary(
+                '/crm.enrollment.v1.EnrollmentService/ListInvitations',
+                request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListInvitationsRequest.SerializeToString,
+                response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsResponse.FromString,
+                _registered_method=True)
+        self.AdvanceInvitation = channel.unary_unary(
+                '/crm.enrollment.v1.EnrollmentService/AdvanceInvitation',
+                request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AdvanceInvitationRequest.SerializeToString,
+                response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.FromString,
+                _registered_method=True)
+        self.SignIn = channel.unary_unary(
+                '/crm.enrollment.v1.EnrollmentService/SignIn',
+                request_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.SignInRequest.SerializeToString,
+                response_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.SignInResponse.FromString,
+                _registered_method=True)
 
 
 class EnrollmentServiceServicer:
@@ -390,6 +405,25 @@ class EnrollmentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListInvitations(self, request, context):
+        """The invitation pipeline (the caller's own queue) and sign-in at the desk.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AdvanceInvitation(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SignIn(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EnrollmentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -547,6 +581,21 @@ def add_EnrollmentServiceServicer_to_server(servicer, server):
                     servicer.GetTermRoster,
                     request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterRequest.FromString,
                     response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterResponse.SerializeToString,
+            ),
+            'ListInvitations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInvitations,
+                    request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListInvitationsRequest.FromString,
+                    response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsResponse.SerializeToString,
+            ),
+            'AdvanceInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AdvanceInvitation,
+                    request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AdvanceInvitationRequest.FromString,
+                    response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.SerializeToString,
+            ),
+            'SignIn': grpc.unary_unary_rpc_method_handler(
+                    servicer.SignIn,
+                    request_deserializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.SignInRequest.FromString,
+                    response_serializer=crm_dot_enrollment_dot_v1_dot_enrollment__pb2.SignInResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1386,6 +1435,87 @@ class EnrollmentService:
             '/crm.enrollment.v1.EnrollmentService/GetTermRoster',
             crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterRequest.SerializeToString,
             crm_dot_enrollment_dot_v1_dot_enrollment__pb2.GetTermRosterResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInvitations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.enrollment.v1.EnrollmentService/ListInvitations',
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListInvitationsRequest.SerializeToString,
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.ListAttendanceRegistrationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AdvanceInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.enrollment.v1.EnrollmentService/AdvanceInvitation',
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AdvanceInvitationRequest.SerializeToString,
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.AttendanceRegistrationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SignIn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.enrollment.v1.EnrollmentService/SignIn',
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.SignInRequest.SerializeToString,
+            crm_dot_enrollment_dot_v1_dot_enrollment__pb2.SignInResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -145,3 +145,28 @@ register(EventType(
 
 # Finance reports an order paid in full (once per order): the enrollment is confirmed.
 subscribe("enrollment", "confirm_paid_order", "crm.finance.order.paid_in_full.v1")
+
+register(EventType(
+    type="crm.enrollment.attendance.recorded.v1",
+    description="A student's presence at a session was recorded (sign-in by ID card, roll "
+                "call or card), once per (enrollment, session). Finance deducts lesson_hours "
+                "when status is attended, or when counts_as_consumed says an absence counts.",
+    subject="the enrollment id",
+    schema=object_schema("AttendanceRecorded", {
+        "attendance_id": ID,
+        "enrollment_id": ID,
+        "customer_id": ID,
+        "session_id": ID,
+        "term_id": NULLABLE_ID,
+        "lesson_hours": _HOURS,
+        "status": {"enum": ["attended", "absent", "leave"]},
+        "counts_as_consumed": {"type": "boolean"},
+        "method": {"enum": ["id_card", "roll_call", "card"]},
+        "attended_at": TIMESTAMP,
+    }, ["attendance_id", "enrollment_id", "customer_id", "session_id", "lesson_hours",
+        "status", "counts_as_consumed", "attended_at"]),
+    example={"attendance_id": "a-1", "enrollment_id": "e-9", "customer_id": "c-42",
+             "session_id": "s-1", "term_id": "term-2025-09", "lesson_hours": 2,
+             "status": "attended", "counts_as_consumed": True, "method": "id_card",
+             "attended_at": "2025-09-15T01:05:00Z"},
+))

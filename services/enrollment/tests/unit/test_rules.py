@@ -126,3 +126,19 @@ def test_the_new_training_card_needs_hours_left():
     with pytest.raises(InvalidArgument) as refused:
         rules.card_for("vip", 3)
     assert refused.value.reason == "invalid.card"
+
+
+def test_pipeline_transitions():
+    assert rules.advance("not_attended", "invited") == "invited"
+    assert rules.advance("invited", "prepared") == "prepared"
+    assert rules.advance("prepared", "signed_in") == "signed_in"
+    assert rules.advance("not_attended", "signed_in") == "signed_in"  # a walk-in
+    assert rules.advance("signed_in", "attended") == "attended"
+    for stage, to in (("not_attended", "prepared"), ("invited", "attended"),
+                      ("attended", "invited"), ("signed_in", "signed_in"),
+                      ("prepared", "invited")):
+        with pytest.raises(FailedPrecondition) as refused:
+            rules.advance(stage, to)
+        assert refused.value.reason == "enrollment.invitation_stage"
+    with pytest.raises(InvalidArgument):
+        rules.advance("invited", "gone")
