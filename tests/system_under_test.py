@@ -44,7 +44,6 @@ class SystemUnderTest:
     gateway_url: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     scheduling_target: str | None = None
-    enrollment_target: str | None = None
 
     def run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
         result = subprocess.run(argv, env=self.env, cwd=REPO, capture_output=True, text=True,
@@ -94,24 +93,17 @@ class SystemUnderTest:
             testing.wait_for(lambda: ready() and grpc_serving(self.scheduling_target),
                              timeout=timeout, interval=0.2,
                              message="the scheduling api did not become ready")
-        if self.enrollment_target:
-            testing.wait_for(lambda: ready() and grpc_serving(self.enrollment_target),
-                             timeout=timeout, interval=0.2,
-                             message="the enrollment api did not become ready")
 
 
 @contextlib.contextmanager
-def running_system(tmp_path: Path, *, scheduling: bool = True, enrollment: bool = False,
+def running_system(tmp_path: Path, *, scheduling: bool = True,
                    **overrides: str) -> Iterator[SystemUnderTest]:
     """Migrate, seed and start identity (api + worker), scheduling (api + worker, unless
-    `scheduling=False`), enrollment (api + worker, when `enrollment=True`) and the
-    gateway."""
+    `scheduling=False`) and the gateway."""
     with testing.postgres_database("educrm_e2e") as identity_db, \
             testing.postgres_database("educrm_e2e_sched") as scheduling_db, \
-            testing.postgres_database("educrm_e2e_enr") as enrollment_db, \
             testing.amqp_vhost("educrm_e2e") as amqp_uri:
         gateway_port, identity_port, scheduling_port = free_port(), free_port(), free_port()
-        enrollment_port = free_port()
         env = {
             **os.environ,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -129,12 +121,6 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, enrollment: bool 
             "EDUCRM_SCHEDULING_WORKER_METRICS_PORT": str(free_port()),
             "EDUCRM_SCHEDULING_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
             "EDUCRM_GATEWAY_SCHEDULING_TARGET": f"127.0.0.1:{scheduling_port}",
-            "EDUCRM_ENROLLMENT_DATABASE_URL": enrollment_db,
-            "EDUCRM_ENROLLMENT_GRPC_PORT": str(enrollment_port),
-            "EDUCRM_ENROLLMENT_METRICS_PORT": str(free_port()),
-            "EDUCRM_ENROLLMENT_WORKER_METRICS_PORT": str(free_port()),
-            "EDUCRM_ENROLLMENT_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
-            "EDUCRM_GATEWAY_ENROLLMENT_TARGET": f"127.0.0.1:{enrollment_port}",
             "EDUCRM_GATEWAY_PORT": str(gateway_port),
             "EDUCRM_GATEWAY_REDIS_PREFIX": f"educrm:e2e:{uuid.uuid4().hex[:8]}:",
             "EDUCRM_INTERNAL_TOKEN": uuid.uuid4().hex,
@@ -142,8 +128,7 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, enrollment: bool 
         }
         system = SystemUnderTest(
             env=env, var_dir=tmp_path, gateway_url=f"http://127.0.0.1:{gateway_port}",
-            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None,
-            enrollment_target=f"127.0.0.1:{enrollment_port}" if enrollment else None)
+            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None)
         try:
             system.run(str(BIN / "educrm-bus"), "declare")
             system.run(str(BIN / "educrm-migrate"), "identity")
@@ -155,11 +140,6 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, enrollment: bool 
                 system.run(sys.executable, "-m", "scheduling.demo_seed")
                 system.start("scheduling-api", sys.executable, "-m", "scheduling.api")
                 system.start("scheduling-worker", sys.executable, "-m", "scheduling.worker")
-            if enrollment:
-                system.run(str(BIN / "educrm-migrate"), "enrollment")
-                system.run(sys.executable, "-m", "enrollment.demo_seed")
-                system.start("enrollment-api", sys.executable, "-m", "enrollment.api")
-                system.start("enrollment-worker", sys.executable, "-m", "enrollment.worker")
             system.start("gateway", sys.executable, "-m", "gateway")
             system.wait_ready()
             yield system
