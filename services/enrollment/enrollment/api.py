@@ -268,7 +268,7 @@ class EnrollmentServicer(pb_grpc.EnrollmentServiceServicer):
         def apply(s):
             order = scope.order(s, caller, request.order_id)
             return pb.CancelOrderResponse(order=convert.order(
-                orders.cancel(s, order, request.reason)))
+                orders.cancel(s, caller, order, request.reason, chain=self.discounts)))
         return self._once("CancelOrder", request, pb.CancelOrderResponse, caller, apply)
 
     # ---- enrollments -----------------------------------------------------------------

@@ -167,12 +167,17 @@ def decide_discount(s: Session, caller: Caller, order: m.Order, *, approve: bool
     return order
 
 
-def cancel(s: Session, order: m.Order, reason: str) -> m.Order:
+def cancel(s: Session, caller: Caller, order: m.Order, reason: str, *,
+           chain: approval_chain.Chain) -> m.Order:
+    """Cancel an order that has not become an enrollment; a discount request its seller
+    cancels is withdrawn too, so it leaves the managers' to-do lists."""
     if order.status not in ("pending_approval", "placed"):
         raise FailedPrecondition(f"an order that is {order.status} cannot be cancelled",
                                  reason="enrollment.order_not_cancellable",
                                  message_zh="该订单当前状态不能取消")
     was_placed = order.status == "placed"
+    if not was_placed and approval_chain.load(s, chain, order.id).submitted_by == caller.user_id:
+        approval_chain.withdraw(s, chain, order.id, caller)
     order.status = "cancelled"
     order.cancel_reason = check_text(reason, "reason", multiline=True)[:500]
     s.flush()

@@ -24,8 +24,3 @@ def normalized(number: str) -> str:
 def digest(number: str, key: str) -> str:
     return hmac.new(key.encode(), normalized(number).encode(), hashlib.sha256).hexdigest()
 
-
-def masked(number: str) -> str:
-    """For messages: the first 3 and last 4 characters."""
-    compact = ric.compact(number)
-    return f"{compact[:3]}{'*' * max(len(compact) - 7, 0)}{compact[-4:]}"

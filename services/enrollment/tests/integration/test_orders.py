@@ -8,7 +8,7 @@ import uuid
 
 import grpc
 from contracts.enrollment import enrollment_pb2 as pb
-from enrollment import events
+from enrollment import events, orders
 
 from ..conftest import new_class, new_course  # noqa: TID252
 
@@ -144,6 +144,28 @@ def test_discount_beyond_the_limit_waits_for_a_manager(enrollment_api):
         order_id=other.id, approve=False, note="too generous"), "director-n").order
     assert rejected.status == "rejected"
     assert api.events(events.ORDER_PLACED, other.id) == []
+    # a pending discount its seller cancels leaves the managers' to-do list
+    request.customer_id = customer()
+    third = api("PlaceOrder", request, "sales-n1").order
+    assert api.refused("CancelOrder", pb.CancelOrderRequest(order_id=third.id), "sales-n2") \
+        == (NF, "enrollment.order_not_found")
+    api("CancelOrder", pb.CancelOrderRequest(order_id=third.id, reason="客户放弃"), "sales-n1")
+    assert api.refused("DecideOrderDiscount", pb.DecideOrderDiscountRequest(
+        order_id=third.id, approve=True), "manager-n") == (FP, "enrollment.order_not_pending")
+    with api.db.session() as s:
+        from kit import approval_chain
+        assert approval_chain.load(s, orders.discount_chain(("department_manager",)),
+                                   third.id).status == "withdrawn"
+        waiting = s.execute(approval_chain.waiting_for(
+            [orders.discount_chain(("department_manager",))], _manager())).all()
+        assert third.id not in [w.document_id for w in waiting]
+    assert api.events(events.ORDER_CANCELLED, third.id) == []
+
+
+def _manager():
+    from kit.caller import Caller, DataScope
+    return Caller("u-mgr-x", "m", ("department_manager",), "d-north", "d-north", "r-north",
+                  DataScope.DEPARTMENT)
 
 
 def test_nobody_approves_their_own_discount(enrollment_api):
