@@ -44,6 +44,7 @@ class SystemUnderTest:
     gateway_url: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     scheduling_target: str | None = None
+    enrollment_target: str | None = None
 
     def run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
         result = subprocess.run(argv, env=self.env, cwd=REPO, capture_output=True, text=True,
@@ -93,17 +94,26 @@ class SystemUnderTest:
             testing.wait_for(lambda: ready() and grpc_serving(self.scheduling_target),
                              timeout=timeout, interval=0.2,
                              message="the scheduling api did not become ready")
+        if self.enrollment_target:
+            testing.wait_for(lambda: ready() and grpc_serving(self.enrollment_target),
+                             timeout=timeout, interval=0.2,
+                             message="the enrollment api did not become ready")
 
 
 @contextlib.contextmanager
-def running_system(tmp_path: Path, *, scheduling: bool = True,
+def running_system(tmp_path: Path, *, scheduling: bool = True, enrollment: bool = False,
                    **overrides: str) -> Iterator[SystemUnderTest]:
     """Migrate, seed and start identity (api + worker), scheduling (api + worker, unless
-    `scheduling=False`) and the gateway."""
-    with testing.postgres_database("educrm_e2e") as identity_db, \
-            testing.postgres_database("educrm_e2e_sched") as scheduling_db, \
-            testing.amqp_vhost("educrm_e2e") as amqp_uri:
+    `scheduling=False`), enrollment (api + worker, when `enrollment=True`) and the
+    gateway."""
+    with contextlib.ExitStack() as stack:
+        identity_db = stack.enter_context(testing.postgres_database("educrm_e2e"))
+        scheduling_db = stack.enter_context(testing.postgres_database("educrm_e2e_sched"))
+        enrollment_db = stack.enter_context(testing.postgres_database("educrm_e2e_enr")) \
+            if enrollment else ""
+        amqp_uri = stack.enter_context(testing.amqp_vhost("educrm_e2e"))
         gateway_port, identity_port, scheduling_port = free_port(), free_port(), free_port()
+        enrollment_port = free_port()
         env = {
             **os.environ,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -121,6 +131,12 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
             "EDUCRM_SCHEDULING_WORKER_METRICS_PORT": str(free_port()),
             "EDUCRM_SCHEDULING_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
             "EDUCRM_GATEWAY_SCHEDULING_TARGET": f"127.0.0.1:{scheduling_port}",
+            "EDUCRM_ENROLLMENT_DATABASE_URL": enrollment_db,
+            "EDUCRM_ENROLLMENT_GRPC_PORT": str(enrollment_port),
+            "EDUCRM_ENROLLMENT_METRICS_PORT": str(free_port()),
+            "EDUCRM_ENROLLMENT_WORKER_METRICS_PORT": str(free_port()),
+            "EDUCRM_ENROLLMENT_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
+            "EDUCRM_GATEWAY_ENROLLMENT_TARGET": f"127.0.0.1:{enrollment_port}",
             "EDUCRM_GATEWAY_PORT": str(gateway_port),
             "EDUCRM_GATEWAY_REDIS_PREFIX": f"educrm:e2e:{uuid.uuid4().hex[:8]}:",
             "EDUCRM_INTERNAL_TOKEN": uuid.uuid4().hex,
@@ -128,7 +144,8 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
         }
         system = SystemUnderTest(
             env=env, var_dir=tmp_path, gateway_url=f"http://127.0.0.1:{gateway_port}",
-            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None)
+            scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None,
+            enrollment_target=f"127.0.0.1:{enrollment_port}" if enrollment else None)
         try:
             system.run(str(BIN / "educrm-bus"), "declare")
             system.run(str(BIN / "educrm-migrate"), "identity")
@@ -140,6 +157,11 @@ def running_system(tmp_path: Path, *, scheduling: bool = True,
                 system.run(sys.executable, "-m", "scheduling.demo_seed")
                 system.start("scheduling-api", sys.executable, "-m", "scheduling.api")
                 system.start("scheduling-worker", sys.executable, "-m", "scheduling.worker")
+            if enrollment:
+                system.run(str(BIN / "educrm-migrate"), "enrollment")
+                system.run(sys.executable, "-m", "enrollment.demo_seed")
+                system.start("enrollment-api", sys.executable, "-m", "enrollment.api")
+                system.start("enrollment-worker", sys.executable, "-m", "enrollment.worker")
             system.start("gateway", sys.executable, "-m", "gateway")
             system.wait_ready()
             yield system
