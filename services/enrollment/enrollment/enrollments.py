@@ -32,6 +32,10 @@ def confirm_paid_order(s: Session, order_id: str, paid_at: dt.datetime) -> list[
     order.status = "enrolled"
     if order.renews_enrollment_id:
         e = s.get(m.Enrollment, order.renews_enrollment_id, with_for_update=True)
+        if e.status in rules.ENDED:  # left meanwhile: nothing to renew (finance refunds)
+            log.warning("paid in full: renewal %s of enrollment %s that is %s; no hours added",
+                        order.id, e.id, e.status)
+            return []
         effect = rules.renew(e.status, order.lesson_hours)
         e.purchased_hours += effect.hours_delta
         e.price_fen += order.price_fen

@@ -161,6 +161,14 @@ def test_renewal_adds_hours_when_its_order_is_paid(enrollment_api):
     assert (renewed["change"], renewed["hours_delta"], renewed["renewal_order_id"]) == \
         ("renewed", 5, renewal.id)
     assert len(enrollments_of(api, order)) == 1
+    # a renewal paid after the student left adds nothing (and does not fail the consumer)
+    late = api("RenewEnrollment", pb.RenewEnrollmentRequest(enrollment_id=e.id,
+                                                            lesson_hours=5), "sales-n1").order
+    api("WithdrawEnrollment", pb.ChangeEnrollmentRequest(enrollment_id=e.id), "sales-n1")
+    assert paid(api, late)[1] == 0
+    gone = api("GetEnrollment", pb.GetEnrollmentRequest(enrollment_id=e.id),
+               "sales-n1").enrollment
+    assert (gone.status, gone.purchased_hours) == ("withdrawn", 0)
 
 
 def test_enrollments_are_scoped_like_their_orders(enrollment_api):
