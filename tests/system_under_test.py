@@ -45,6 +45,7 @@ class SystemUnderTest:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     scheduling_target: str | None = None
     leads_target: str | None = None
+    enrollment_target: str | None = None
     finance_target: str | None = None
 
     def run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -94,6 +95,7 @@ class SystemUnderTest:
         # optional in the gateway's readiness checks: waited for here
         for name, target in (("scheduling", self.scheduling_target),
                              ("leads", self.leads_target),
+                             ("enrollment", self.enrollment_target),
                              ("finance", self.finance_target)):
             if target:
                 testing.wait_for(lambda t=target: ready() and grpc_serving(t),
@@ -103,17 +105,22 @@ class SystemUnderTest:
 
 @contextlib.contextmanager
 def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = False,
-                   finance: bool = False, **overrides: str) -> Iterator[SystemUnderTest]:
+                   enrollment: bool = False, finance: bool = False,
+                   **overrides: str) -> Iterator[SystemUnderTest]:
     """Migrate, seed and start identity (api + worker), scheduling (api + worker, unless
-    `scheduling=False`), leads (api + worker, with `leads=True`), finance (api + worker,
-    with `finance=True`) and the gateway."""
-    with testing.postgres_database("educrm_e2e") as identity_db, \
-            testing.postgres_database("educrm_e2e_sched") as scheduling_db, \
-            testing.postgres_database("educrm_e2e_leads") as leads_db, \
-            testing.postgres_database("educrm_e2e_fin") as finance_db, \
-            testing.amqp_vhost("educrm_e2e") as amqp_uri:
+    `scheduling=False`), leads, enrollment and finance (api + worker each, when asked for)
+    and the gateway. A service not asked for gets no database."""
+    with contextlib.ExitStack() as stack:
+        def database(name: str, wanted: bool = True) -> str:
+            return stack.enter_context(testing.postgres_database(name)) if wanted else ""
+
+        identity_db, scheduling_db = database("educrm_e2e"), database("educrm_e2e_sched")
+        leads_db = database("educrm_e2e_leads", leads)
+        enrollment_db = database("educrm_e2e_enr", enrollment)
+        finance_db = database("educrm_e2e_fin", finance)
+        amqp_uri = stack.enter_context(testing.amqp_vhost("educrm_e2e"))
         gateway_port, identity_port, scheduling_port = free_port(), free_port(), free_port()
-        leads_port, finance_port = free_port(), free_port()
+        leads_port, enrollment_port, finance_port = free_port(), free_port(), free_port()
         env = {
             **os.environ,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -137,6 +144,12 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = Fal
             "EDUCRM_LEADS_WORKER_METRICS_PORT": str(free_port()),
             "EDUCRM_LEADS_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
             "EDUCRM_GATEWAY_LEADS_TARGET": f"127.0.0.1:{leads_port}",
+            "EDUCRM_ENROLLMENT_DATABASE_URL": enrollment_db,
+            "EDUCRM_ENROLLMENT_GRPC_PORT": str(enrollment_port),
+            "EDUCRM_ENROLLMENT_METRICS_PORT": str(free_port()),
+            "EDUCRM_ENROLLMENT_WORKER_METRICS_PORT": str(free_port()),
+            "EDUCRM_ENROLLMENT_IDENTITY_ADDRESS": f"127.0.0.1:{identity_port}",
+            "EDUCRM_GATEWAY_ENROLLMENT_TARGET": f"127.0.0.1:{enrollment_port}",
             "EDUCRM_FINANCE_DATABASE_URL": finance_db,
             "EDUCRM_FINANCE_GRPC_PORT": str(finance_port),
             "EDUCRM_FINANCE_METRICS_PORT": str(free_port()),
@@ -152,6 +165,7 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = Fal
             env=env, var_dir=tmp_path, gateway_url=f"http://127.0.0.1:{gateway_port}",
             scheduling_target=f"127.0.0.1:{scheduling_port}" if scheduling else None,
             leads_target=f"127.0.0.1:{leads_port}" if leads else None,
+            enrollment_target=f"127.0.0.1:{enrollment_port}" if enrollment else None,
             finance_target=f"127.0.0.1:{finance_port}" if finance else None)
         try:
             system.run(str(BIN / "educrm-bus"), "declare")
@@ -169,6 +183,11 @@ def running_system(tmp_path: Path, *, scheduling: bool = True, leads: bool = Fal
                 system.run(sys.executable, "-m", "leads.demo_seed")
                 system.start("leads-api", sys.executable, "-m", "leads.api")
                 system.start("leads-worker", sys.executable, "-m", "leads.worker")
+            if enrollment:
+                system.run(str(BIN / "educrm-migrate"), "enrollment")
+                system.run(sys.executable, "-m", "enrollment.demo_seed")
+                system.start("enrollment-api", sys.executable, "-m", "enrollment.api")
+                system.start("enrollment-worker", sys.executable, "-m", "enrollment.worker")
             if finance:
                 system.run(str(BIN / "educrm-migrate"), "finance")
                 system.start("finance-api", sys.executable, "-m", "finance.api")

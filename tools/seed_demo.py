@@ -11,7 +11,7 @@ from kit import production_check
 # identity first: the other services' demo data refers to its org units and users (scheduling's
 # demo campuses take their region and departments from identity's demo org tree, by code).
 SEED_MODULES = ["identity.demo_seed", "scheduling.demo_seed", "leads.demo_seed",
-                "finance.demo_seed"]
+                "enrollment.demo_seed", "finance.demo_seed"]
 
 
 def refuse_in_production() -> None:

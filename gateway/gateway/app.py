@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
-from . import leads_client, openapi, problems
+from . import enrollment_client, leads_client, openapi, problems
 from .audit import AuditPublisher
 from .audit_spool import OutcomeSpool
 from .auth import Authenticator
@@ -35,6 +35,7 @@ from .routes import (
     auth,
     customer_exchange,
     customers,
+    enrollment,
     finance,
     follow_ups,
     lead_statistics,
@@ -130,11 +131,11 @@ def create_app(settings: GatewaySettings | None = None, *,
             rt.revocations.start()
         rt.freezer.start()
         try:
-            # The service clients' lifespans (scheduling's and finance's routers', leads'
-            # client's): the routes are not included through `include_router`, which would
-            # merge them.
+            # The service clients' lifespans (scheduling's and finance's routers', leads' and
+            # enrollment's clients): the routes are not included through `include_router`,
+            # which would merge them.
             async with scheduling.lifespan(app), leads_client.lifespan(app), \
-                    finance.lifespan(app):
+                    enrollment_client.lifespan(app), finance.lifespan(app):
                 yield
         finally:
             await rt.freezer.stop()
@@ -155,7 +156,8 @@ def create_app(settings: GatewaySettings | None = None, *,
     # not customer ids.
     routes = [route for module in (auth, users, org_units, audit_events, scheduling,
                                    customer_exchange, customers, public_pool, follow_ups,
-                                   lead_statistics, sales_targets, network, finance, ops)
+                                   lead_statistics, sales_targets, network, enrollment,
+                                   finance, ops)
               for route in module.router.routes]
     # No OpenTelemetry: the gateway's metrics are Prometheus (`/metrics`). Left on, FastAPI
     # looks for OpenTelemetry providers on every request (environment reads included).

@@ -22,6 +22,7 @@ class GatewaySettings:
     identity_target: str = "127.0.0.1:50051"
     scheduling_target: str = "127.0.0.1:50055"
     leads_target: str = "127.0.0.1:50052"
+    enrollment_target: str = "127.0.0.1:50053"
     finance_target: str = "127.0.0.1:50054"
     # Deadline of every call to a service (seconds).
     grpc_timeout: float = 5.0

@@ -1,6 +1,7 @@
 """Schemathesis reads the gateway's /openapi.json and fuzzes every operation against the real
-gateway, identity, scheduling and finance processes: no 500, no status or content type that the
-document does not declare, bodies that match their schemas, 405s that name what is allowed.
+gateway, identity, scheduling, leads, enrollment and finance processes: no 500, no status or
+content type that the document does not declare, bodies that match their schemas, 405s that
+name what is allowed.
 Bounded: a few examples per operation, derandomized (the same run every time).
 
 To look for more locally: `EDUCRM_FUZZ_SEED=7 EDUCRM_FUZZ_EXAMPLES=50` runs another fixed
@@ -28,7 +29,8 @@ CHECKS = [not_a_server_error, checks.status_code_conformance,
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     # Limits out of the way: the fuzzer reads a lot, fast, as one user.
-    with running_system(tmp_path_factory.mktemp("openapi-fuzz"), leads=True, finance=True,
+    with running_system(tmp_path_factory.mktemp("openapi-fuzz"), leads=True, enrollment=True,
+                        finance=True,
                         EDUCRM_GATEWAY_FREEZE_MAX_READS="100000",
                         EDUCRM_GATEWAY_USER_RATE_LIMIT="100000") as running:
         yield running

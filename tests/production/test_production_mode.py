@@ -1,7 +1,8 @@
-"""Production mode fails closed: every process (identity, scheduling and finance api and
-worker, the gateway, the demo seed tool) refuses to start with EDUCRM_ENV=production while its
-configuration holds laptop settings, naming every problem at once; `educrm-doctor` prints the
-same check; a clean production configuration passes, and identity's api then serves TLS only."""
+"""Production mode fails closed: every process (identity, scheduling, leads, enrollment and
+finance api and worker, the gateway, the demo seed tool) refuses to start with
+EDUCRM_ENV=production while its configuration holds laptop settings, naming every problem at
+once; `educrm-doctor` prints the same check; a clean production configuration passes, and
+identity's api then serves TLS only."""
 from __future__ import annotations
 
 import os
@@ -33,6 +34,8 @@ COMMANDS = {
     "scheduling-worker": [sys.executable, "-m", "scheduling.worker"],
     "leads-api": [sys.executable, "-m", "leads.api"],
     "leads-worker": [sys.executable, "-m", "leads.worker"],
+    "enrollment-api": [sys.executable, "-m", "enrollment.api"],
+    "enrollment-worker": [sys.executable, "-m", "enrollment.worker"],
     "finance-api": [sys.executable, "-m", "finance.api"],
     "finance-worker": [sys.executable, "-m", "finance.worker"],
     "gateway": [sys.executable, "-m", "gateway"],
@@ -57,6 +60,11 @@ EXPECTED = {
                   "EDUCRM_LEADS_GRPC_TLS_CERT", "EDUCRM_LEADS_GRPC_TLS_KEY",
                   "EDUCRM_LEADS_GRPC_TLS_CA"],
     "leads-worker": [DEMO, DB.format("LEADS"), AMQP.format("LEADS")],
+    "enrollment-api": [DEMO, DB.format("ENROLLMENT"), AMQP.format("ENROLLMENT"),
+                       "EDUCRM_ENROLLMENT_ID_CARD_DIGEST_KEY", "EDUCRM_INTERNAL_TOKEN",
+                       "EDUCRM_ENROLLMENT_GRPC_TLS_CERT", "EDUCRM_ENROLLMENT_GRPC_TLS_KEY",
+                       "EDUCRM_ENROLLMENT_GRPC_TLS_CA"],
+    "enrollment-worker": [DEMO, DB.format("ENROLLMENT"), AMQP.format("ENROLLMENT")],
     "finance-api": [DEMO, DB.format("FINANCE"), AMQP.format("FINANCE"),
                     "EDUCRM_INTERNAL_TOKEN", "EDUCRM_FINANCE_GRPC_TLS_CERT",
                     "EDUCRM_FINANCE_GRPC_TLS_KEY", "EDUCRM_FINANCE_GRPC_TLS_CA"],
@@ -78,17 +86,19 @@ def base_env(var_dir: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def databases():
-    """Migrated throw-away PostgreSQL databases of identity, scheduling and leads."""
+    """Migrated throw-away PostgreSQL databases of every service."""
     with testing.postgres_database("educrm_prod_id") as identity_url, \
             testing.postgres_database("educrm_prod_sched") as scheduling_url, \
             testing.postgres_database("educrm_prod_leads") as leads_url, \
+            testing.postgres_database("educrm_prod_enr") as enrollment_url, \
             testing.postgres_database("educrm_prod_fin") as finance_url:
         migrate.upgrade("identity", identity_url)
         migrate.upgrade("scheduling", scheduling_url)
         migrate.upgrade("leads", leads_url)
+        migrate.upgrade("enrollment", enrollment_url)
         migrate.upgrade("finance", finance_url)
         yield {"identity": identity_url, "scheduling": scheduling_url, "leads": leads_url,
-               "finance": finance_url}
+               "enrollment": enrollment_url, "finance": finance_url}
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +113,8 @@ def clean_production(tmp_path_factory, databases) -> dict[str, str]:
             "EDUCRM_IDENTITY_DATABASE_URL": databases["identity"],
             "EDUCRM_SCHEDULING_DATABASE_URL": databases["scheduling"],
             "EDUCRM_LEADS_DATABASE_URL": databases["leads"],
+            "EDUCRM_ENROLLMENT_DATABASE_URL": databases["enrollment"],
+            "EDUCRM_ENROLLMENT_ID_CARD_DIGEST_KEY": "another-long-random-secret",
             "EDUCRM_FINANCE_DATABASE_URL": databases["finance"],
             "EDUCRM_AMQP_URI": "amqps://educrm:pw@mq.internal:5671/educrm",
             "EDUCRM_INTERNAL_TOKEN": "a-long-random-shared-secret",

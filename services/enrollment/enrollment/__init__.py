@@ -1,0 +1,1 @@
+"""EduCRM enrollment service."""
