@@ -21,6 +21,9 @@ from system_under_test import running_system
 PASSWORD = "educrm-demo"  # noqa: S105 - the documented demo password
 SEED = os.environ.get("EDUCRM_FUZZ_SEED")
 EXAMPLES = int(os.environ.get("EDUCRM_FUZZ_EXAMPLES", "12"))
+# An xlsx upload (the customer import) is a binary body: sent as application/octet-stream's are.
+schemathesis.serializer.alias(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream")
 CHECKS = [not_a_server_error, checks.status_code_conformance,
           checks.content_type_conformance, checks.response_schema_conformance,
           checks.response_headers_conformance, checks.allow_header_conformance]
