@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from kit import data_scope
 from kit.caller import Caller
@@ -84,6 +85,17 @@ def _placement(claim: Claim) -> OwnerPlacement:
                           claim.claimant_region_id, claim.channel_id)
 
 
+# Checks run before a claim makes the claimant the owner (the public pool's cap on how many
+# customers one person holds), wired in leads.area_hooks: `(session, caller)`, raising to
+# refuse the claim.
+BEFORE_TAKING: list[Callable[[Session, Caller], None]] = []
+
+
+def _may_take(s: Session, caller: Caller) -> None:
+    for check in BEFORE_TAKING:
+        check(s, caller)
+
+
 def claim(s: Session, caller: Caller, c: Customer, rules: ClaimRules, *,
           channel_id: str | None = None, note: str = "") -> Claim:
     check_text(note, "note", multiline=True)
@@ -110,11 +122,13 @@ def claim(s: Session, caller: Caller, c: Customer, rules: ClaimRules, *,
         history(s, c.id, "claim_renewed", caller.user_id, claim_id=row.id)
         return row
     if not protected(c, now):
+        _may_take(s, caller)
         _decide(s, row, APPROVED, "system", "unprotected", now, until)
         set_owner(s, c, owner, reason="claim", actor=caller.user_id, protected_until=until,
                   now=now)
         return row
     if rules.channel_rule == "channel_wins" and channel_id and not c.owner_channel_id:
+        _may_take(s, caller)
         _decide(s, row, APPROVED, "system", "channel_wins", now, until)
         set_owner(s, c, owner, reason="channel_rule", actor=caller.user_id,
                   protected_until=until, now=now)

@@ -181,6 +181,19 @@ def test_settings_are_for_admins_and_versioned(api):
     assert _info(teacher) == (grpc.StatusCode.PERMISSION_DENIED, "pool.denied")
 
 
+def test_a_claim_through_the_customers_area_keeps_the_cap_too(api):
+    from contracts.leads import customers_pb2 as cpb
+    with sales_cap(api, 2):
+        for _ in range(2):
+            create(api.customers, "sales6")
+        extra = create(api.customers, "sales1")
+        to_pool(api.db, extra)  # unowned: a plain claim (报备) would take it at once
+        error = error_of(lambda: api.customers.ClaimCustomer(
+            cpb.ClaimCustomerRequest(customer_id=extra), metadata=as_("sales6")))
+        assert grpc_errors.error_info(error).reason == "pool.cap_reached"
+        assert customer(api.db, extra).owner_id is None
+
+
 def test_the_cap_check_other_areas_call(api):
     from kit.errors import FailedPrecondition
     from leads.public_pool.holding import ensure_can_hold
