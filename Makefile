@@ -65,7 +65,6 @@ bench: install servers
 	$(BIN)/python bench/bus/bench_outbox.py
 	$(BIN)/python bench/bus/bench_audit_ingest.py
 	$(BIN)/python bench/leads/bench_customer_lookups.py
-	$(BIN)/python bench/leads/bench_customer_search.py
 
 bench-gateway: bench
 

@@ -13,6 +13,8 @@ different customers so no single row stays hot:
 - by phone       `GET /v1/customers?phone=+86…`        (customer_phones primary key)
 - by ID number   `GET /v1/customers?id_card=…`         (customers.id_card unique index)
 - full text      `GET /v1/customers?q=<name>&stage=lead` (search terms, then the stage)
+- and, at the smallest size, customers created one by one (`POST /v1/customers`, creates/s;
+  the peer CRM measured on this machine kind creates about 120/s)
 Medians of `--rounds` alternating runs are printed with p50/p99 and the CPU time per request
 of the gateway and of the leads api (/proc).
 """
@@ -103,6 +105,22 @@ def measure(wrk: str, url: str, script: str | None, pids: list[int], **options) 
     return result
 
 
+# New customers, one request each: a fresh name and a valid mobile number per request (199…,
+# a range the seeded customers do not use), so every create is a real insert, not a 409.
+CREATE_SCRIPT = """
+counter = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+math.randomseed(os.time())
+run = math.random(1000, 9999)
+request = function()
+  counter = counter + 1
+  local body = string.format('{"name":"新客户%d","phone":"199%04d%04d"}', counter, run, counter)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
 def run_size(n: int, options, wrk: str) -> dict[str, list[dict]]:
     with testing.postgres_database("educrm_bench_leads") as leads_url, \
             testing.postgres_database("educrm_bench_id") as identity_url, \
@@ -187,6 +205,15 @@ def run_size(n: int, options, wrk: str) -> dict[str, list[dict]]:
                                          f"{result['p99']:.2f}", result["non2xx"],
                                          f"{result['cpu_ms'][0]:.2f}",
                                          f"{result['cpu_ms'][1]:.2f}"), flush=True)
+            if n == min(options.sizes):  # creates one by one, once: the rate, not its growth
+                result = measure(wrk, base + "/v1/customers", CREATE_SCRIPT, [gateway, leads],
+                                 duration=options.duration, connections=max(options.connections),
+                                 headers=auth)
+                runs["create one by one (POST)"] = [result]
+                print(ROW.format(f"{n:,}", "create one by one (POST)", f"{result['rps']:.0f}",
+                                 f"{result['p50']:.2f}", f"{result['p99']:.2f}",
+                                 result["non2xx"], f"{result['cpu_ms'][0]:.2f}",
+                                 f"{result['cpu_ms'][1]:.2f}"), flush=True)
             if options.profile:
                 profile({"leads api": leads, "gateway": gateway},
                         base + kinds["by phone"][0], rotating(kinds["by phone"]), auth, wrk,
