@@ -59,7 +59,7 @@ class PoolSettingsBody(StrictBody):
     caps: dict[_ROLE, Annotated[int, Field(ge=0, le=100_000)]] = Field(
         description="Most customers one person may hold, per role; `*` for every other role "
         "(required). A person's cap is the highest of their roles'")
-    version: int = Field(ge=0, description="The version read (0: never saved)")
+    version: int = Field(ge=0, le=2**63 - 1, description="The version read (0: never saved)")
 
 
 class RuleBody(StrictBody):
@@ -79,7 +79,7 @@ class RuleBody(StrictBody):
 
 
 class RuleUpdateBody(RuleBody):
-    version: int = Field(ge=1, description="The version read")
+    version: int = Field(ge=1, le=2**63 - 1, description="The version read")
 
 
 class LeadIn(StrictBody):
