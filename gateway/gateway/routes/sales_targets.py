@@ -52,7 +52,7 @@ class CreateTargetBody(StrictBody):
 
 class SplitsBody(StrictBody):
     splits: list[SplitIn] = Field(max_length=500)
-    expected_version: int = Field(default=0, ge=0, le=2**63 - 1, description="0 = any")
+    expected_version: int = Field(default=0, ge=0, le=2**31 - 1, description="0 = any")
 
 
 class SplitOut(BaseModel):
