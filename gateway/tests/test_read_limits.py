@@ -137,6 +137,9 @@ async def test_unfreeze_forgets_the_records_read(harness):
         page = await list_users(gw, MANAGER, 4)
         assert page.status_code == 200 and len(page.json()["items"]) == 4, page.text
         assert_problem(await list_users(gw, MANAGER, 1), 403, "account-frozen")
+        # The gateway records the automatic freeze at identity in the background; the
+        # administrator unfreezes a user identity knows frozen.
+        await wait_until(lambda: len(gw.fake.calls_to("FreezeUser")) == 1)
         unfreeze = await gw.client.post(f"/v1/users/{MANAGER}/unfreeze",
                                         headers=gw.auth("u-admin"))
         assert unfreeze.status_code == 200, unfreeze.text
