@@ -88,6 +88,9 @@ def test_enrollment_events_are_applied_once_and_finance_events_published(worker,
                                                                         vhost_uri):
     placed = make_envelope("crm.enrollment.order.placed.v1", "o-w", {
         "order_id": "o-w", "customer_id": "c-w", "course_id": "course-pm",
+        "payer_customer_id": None, "class_id": None, "term_id": None,
+        "seller_department_id": None, "seller_region_id": None, "channel_id": None,
+        "channel_tier": None,
         "campus_id": "campus-bj", "seller_id": "u-seller", "list_price_fen": 200_000,
         "discount_fen": 0, "price_fen": 200_000, "deposit_fen": 20_000, "lesson_hours": 4,
         "commission_ratios": [{"role": "seller", "channel_tier": None, "ratio_bp": 500}],
